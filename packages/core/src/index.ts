@@ -21,3 +21,5 @@ export { setAsyncContextPropagation } from './defer/async-context.js';
 export { Protocol } from './protocol/protocol.js';
 export { Factory, ClientFactory } from './protocol/factory.js';
 export { ipv4Address, ipv6Address, unixAddress, ipAddress, formatAddress } from './address/address.js';
+export { isTLSTransport, isSSLTransport, isHalfCloseableTransport, requireCapability } from './transport/capabilities.js';
+export { Clock, DelayedCall, AlreadyCalled, AlreadyCancelled } from './task/clock.js';

@@ -3,3 +3,4 @@
  * that connect two protocols in memory. Other packages' tests build on it.
  */
 export { StringTransport, concatBytes, type ProducerState } from './string-transport.js';
+export { Clock } from '../task/clock.js';

@@ -1,0 +1,133 @@
+import type { IDelayedCall, IReactorTime } from '../interfaces/reactor.js';
+
+/** Thrown by cancel()/reset()/delay() on a call that already ran. */
+export class AlreadyCalled extends Error {
+  constructor() {
+    super('This delayed call has already run.');
+  }
+}
+
+/** Thrown by cancel()/reset()/delay() on a call that was cancelled. */
+export class AlreadyCancelled extends Error {
+  constructor() {
+    super('This delayed call was already cancelled.');
+  }
+}
+
+/**
+ * A delayed call scheduled on a Clock. Time changes are reported to the clock through
+ * `onChange` so it can keep its queue ordered.
+ */
+export class DelayedCall implements IDelayedCall {
+  cancelled = false;
+  called = false;
+
+  constructor(
+    private time: number,
+    private readonly fn: () => unknown,
+    private readonly now: () => number,
+    private readonly onCancel: (call: DelayedCall) => void,
+    private readonly onChange: (call: DelayedCall) => void,
+  ) {}
+
+  getTime(): number {
+    return this.time;
+  }
+
+  active(): boolean {
+    return !this.cancelled && !this.called;
+  }
+
+  cancel(): void {
+    this.ensureActive();
+    this.cancelled = true;
+    this.onCancel(this);
+  }
+
+  delay(seconds: number): void {
+    this.ensureActive();
+    this.time += seconds;
+    this.onChange(this);
+  }
+
+  reset(seconds: number): void {
+    this.ensureActive();
+    this.time = this.now() + seconds;
+    this.onChange(this);
+  }
+
+  /** Run the call (the clock decides when). */
+  run(): void {
+    this.called = true;
+    this.fn();
+  }
+
+  private ensureActive(): void {
+    if (this.called) throw new AlreadyCalled();
+    if (this.cancelled) throw new AlreadyCancelled();
+  }
+}
+
+/**
+ * Deterministic time for tests (Twisted's task.Clock): time starts at 0 and moves only when
+ * advance() or pump() is called, running due calls in time order (ties in scheduling order).
+ */
+export class Clock implements IReactorTime {
+  /** The current time in seconds. */
+  rightNow = 0;
+  private calls: DelayedCall[] = [];
+
+  seconds(): number {
+    return this.rightNow;
+  }
+
+  callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): DelayedCall {
+    const call = new DelayedCall(
+      this.rightNow + delay,
+      () => fn(...args),
+      () => this.rightNow,
+      (c) => this.remove(c),
+      (c) => {
+        this.remove(c);
+        this.insert(c);
+      },
+    );
+    this.insert(call);
+    return call;
+  }
+
+  getDelayedCalls(): DelayedCall[] {
+    return [...this.calls];
+  }
+
+  /** Move time forward by `amount` seconds, running every call that falls due, in order. */
+  advance(amount: number): void {
+    if (amount < 0) throw new RangeError('Clock.advance() cannot move time backwards.');
+    const target = this.rightNow + amount;
+    for (;;) {
+      const next = this.calls[0];
+      if (next === undefined || next.getTime() > target) break;
+      this.calls.shift();
+      this.rightNow = Math.max(this.rightNow, next.getTime());
+      next.run();
+    }
+    this.rightNow = target;
+  }
+
+  /** advance() by each amount in turn. */
+  pump(timings: Iterable<number>): void {
+    for (const amount of timings) this.advance(amount);
+  }
+
+  private insert(call: DelayedCall): void {
+    // Stable: a call goes after every call due at the same time or earlier.
+    let index = this.calls.length;
+    while (index > 0 && this.calls[index - 1]!.getTime() > call.getTime()) index--;
+    this.calls.splice(index, 0, call);
+  }
+
+  private remove(call: DelayedCall): void {
+    const index = this.calls.indexOf(call);
+    if (index >= 0) this.calls.splice(index, 1);
+  }
+}
