@@ -4,3 +4,58 @@
  */
 export { StringTransport, concatBytes, type ProducerState } from './string-transport.js';
 export { Clock } from '../task/clock.js';
+export {
+  MemoryReactor,
+  MemoryReactorClock,
+  type TCPServerRecord,
+  type TCPClientRecord,
+  type TLSServerRecord,
+  type TLSClientRecord,
+  type UNIXServerRecord,
+  type UNIXClientRecord,
+  type UDPPortRecord,
+  type MulticastPortRecord,
+} from './memory-reactor.js';
+export {
+  FakeListeningPort,
+  FakeConnector,
+  FakeUDPTransport,
+  FakeMulticastTransport,
+  type FakeConnection,
+  type FakeConnectorState,
+  type SentDatagram,
+} from './memory-ports.js';
+export { MemoryResolver } from './memory-resolver.js';
+export {
+  FakeTransport,
+  DEFAULT_FAKE_BUFFER_SIZE,
+  type FakeTransportOptions,
+} from './fake-transport.js';
+export {
+  IOPump,
+  connectedPair,
+  connectedServerAndClient,
+  fixedSizeSplitter,
+  type ChunkSplitter,
+  type IOPumpOptions,
+  type ConnectedPair,
+  type ConnectedPairOptions,
+} from './iopump.js';
+export {
+  splitAt,
+  arbitraryCutPoints,
+  arbitrarySplits,
+  arbitraryChunkSplitter,
+  feedInChunks,
+  type ArbitrarySplitsOptions,
+  type DataReceiver,
+} from './split-feeder.js';
+export {
+  connectOver,
+  forEachTransport,
+  TRANSPORT_KINDS,
+  type TransportKind,
+  type TransportContext,
+  type TransportConnection,
+  type TransportMatrixOptions,
+} from './transport-matrix.js';
