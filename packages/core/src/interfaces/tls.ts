@@ -45,3 +45,12 @@ export interface PeerCertificate {
   /** DER bytes of the certificate. */
   readonly raw: Uint8Array;
 }
+
+/**
+ * A protocol running over TLS that wants to know when the handshake finished (Twisted's
+ * IHandshakeListener): the peer is then verified and getPeerCertificate() /
+ * getNegotiatedProtocol() have their answers. Transports call it when the protocol has it.
+ */
+export interface IHandshakeListener {
+  handshakeCompleted(): void;
+}
