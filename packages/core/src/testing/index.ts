@@ -41,15 +41,8 @@ export {
   type ConnectedPair,
   type ConnectedPairOptions,
 } from './iopump.js';
-export {
-  splitAt,
-  arbitraryCutPoints,
-  arbitrarySplits,
-  arbitraryChunkSplitter,
-  feedInChunks,
-  type ArbitrarySplitsOptions,
-  type DataReceiver,
-} from './split-feeder.js';
+// Split-point arbitraries live at '@tw/core/testing/split-feeder' so that importing the kit
+// does not require fast-check (an optional peer dependency).
 export {
   connectOver,
   forEachTransport,

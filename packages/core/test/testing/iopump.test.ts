@@ -11,8 +11,8 @@ import {
   type IPullProducer,
   type IPushProducer,
 } from '../../src/index.js';
+import { arbitraryChunkSplitter } from '../../src/testing/split-feeder.js';
 import {
-  arbitraryChunkSplitter,
   concatBytes,
   connectedPair,
   connectedServerAndClient,

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../src/testing/index.js';
 import {
   arbitraryChunkSplitter,
   arbitraryCutPoints,
   arbitrarySplits,
-  concatBytes,
   feedInChunks,
   splitAt,
-} from '../../src/testing/index.js';
+} from '../../src/testing/split-feeder.js';
 
 const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
