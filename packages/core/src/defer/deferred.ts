@@ -1,24 +1,47 @@
 import { AlreadyCalledError, CancelledError, TimeoutError } from '../errors/defer.js';
 import type { IReactorTime } from '../interfaces/reactor.js';
-import { captureContext } from './async-context.js';
+import { captureContext, type AsyncContext } from './async-context.js';
 import { Failure, isObserved, markObserved } from './failure.js';
 import { reportWhenCollected, forgetCollected } from './unhandled.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callbacks are retyped by the API
 type AnyFn = (value: any) => unknown;
 
-/** One link of a callback chain: what runs on success, what runs on failure. */
-interface Link {
-  readonly onResult: AnyFn | null;
-  readonly onFailure: AnyFn | null;
-  /** Set on the link an outer Deferred adds to the Deferred it waits on. */
-  readonly chainee?: Deferred<unknown>;
-}
-
-const NO_RESULT: unique symbol = Symbol('tw.deferred.noResult');
-
 /** The canceller a Deferred was built with: called by cancel() before it fires. */
 export type Canceller<T> = (deferred: Deferred<T>) => void;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see the canceller field
+type AnyCanceller = (deferred: Deferred<any>) => void;
+
+// Bits of Deferred.flags. One small integer instead of four booleans keeps the object small,
+// which is most of the cost of `succeed()` and of a short chain.
+const CALLED = 1;
+const RUNNING = 2; // the chain is being run: callbacks added now are queued, not run
+const SUPPRESS_ALREADY_CALLED = 4; // cancelled without a canceller: eat one late callback()
+const REPORTED = 8; // registered to log an unhandled Failure when collected
+
+/**
+ * One link of a chain: what runs on success, what runs on failure, and the async context to
+ * run it in. A singly linked list (rather than an array of triples) because allocating small
+ * objects is cheaper in V8 than growing an array, and running the chain pops links off the
+ * head, releasing each function as soon as it has run.
+ */
+class Link {
+  next: Link | null = null;
+  constructor(
+    readonly onResult: AnyFn | null,
+    readonly onFailure: AnyFn | Deferred<unknown> | null,
+    readonly context: AsyncContext | undefined,
+  ) {}
+}
+
+/**
+ * Marks a link that an outer Deferred put on the Deferred it waits on (Twisted's _CONTINUE):
+ * the link's second slot holds the outer Deferred, which takes over the result.
+ */
+const CONTINUE: AnyFn = () => undefined;
+
+/** A settled Promise is immutable, so one can be shared by every then() that yields undefined. */
+const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined);
 
 /**
  * A result that is not there yet, with a chain of callbacks — Twisted's Deferred.
@@ -31,91 +54,141 @@ export type Canceller<T> = (deferred: Deferred<T>) => void;
  *
  * Callbacks added to a Deferred that has already fired run at once, synchronously. Chains of
  * Deferreds returning Deferreds are run by one loop, so their depth never grows the stack.
+ * A callback added before the Deferred fires runs in the async context (AsyncLocalStorage)
+ * that was current when it was added, as with Promise.then.
  */
 export class Deferred<T = unknown> implements PromiseLike<T> {
-  /** True once callback() or errback() was called. */
-  called = false;
-  /** How many pause() calls are outstanding; callbacks do not run while > 0. */
+  /**
+   * Record debugging stacks that cost time: with this on, then() (and so `await`) on a pending
+   * Deferred records where it was called in `Failure.awaitedAt`. Off by default.
+   */
+  static debug = false;
+
+  /** How many pause() calls (plus one while waiting on another Deferred) are outstanding. */
   paused = 0;
 
-  private result: unknown = NO_RESULT;
-  private links: Link[] = [];
-  private nextLink = 0;
-  private runningCallbacks = false;
-  private suppressAlreadyCalled = false;
-  private failureReported = false;
-  private readonly canceller: Canceller<T> | undefined;
+  private flags = 0;
+  /** The current result: a value, a Failure, or the Deferred this one is waiting on. */
+  private result: unknown = undefined;
+  /** The pending links, first and last; null when none are pending. */
+  private head: Link | null = null;
+  private tail: Link | null = null;
+  // Typed loosely on purpose: a field of type Canceller<T> would make Deferred<T> invariant in T.
+  private readonly canceller: AnyCanceller | undefined;
 
   constructor(canceller?: Canceller<T>) {
-    this.canceller = canceller;
+    this.canceller = canceller as AnyCanceller | undefined;
+  }
+
+  /** True once callback() or errback() was called. */
+  get called(): boolean {
+    return (this.flags & CALLED) !== 0;
   }
 
   /** A Deferred that has already fired with `value`. */
   static succeed<T>(value: T): Deferred<T> {
     const d = new Deferred<T>();
-    d.callback(value);
+    if (value instanceof Failure || value instanceof Deferred) d.callback(value);
+    else {
+      d.flags = CALLED;
+      d.result = value;
+    }
     return d;
   }
 
-  /** A Deferred that has already failed with `error`. */
+  /** A Deferred that has already failed with `error` (wrapped in a Failure unless it is one). */
   static fail<T = never>(error: unknown): Deferred<T> {
     const d = new Deferred<T>();
     d.errback(error);
     return d;
   }
 
-  /** Wrap a Promise or any thenable. Cancelling the Deferred does not cancel the promise. */
+  /** Wrap a Promise or any thenable; a Deferred is returned as it is. Cancelling the Deferred does not cancel the promise. */
   static fromPromise<T>(promise: PromiseLike<T>): Deferred<T> {
     if (promise instanceof Deferred) return promise as Deferred<T>;
     const d = new Deferred<T>();
-    promise.then(
-      (value) => d.callback(value),
-      (error: unknown) => d.errback(error),
-    );
+    try {
+      promise.then(
+        (value) => d.callback(value),
+        (error: unknown) => d.errback(error),
+      );
+    } catch (error) {
+      if (!d.called) d.errback(error);
+    }
     return d;
   }
 
   /** Fire the chain with a success value. Throws AlreadyCalledError if already fired. */
   callback(value: T): void {
     if (value instanceof Deferred) {
-      throw new TypeError('callback() takes a value, not a Deferred: chain it with addCallback instead.');
+      throw new TypeError(
+        'callback() takes a value, not a Deferred: return it from a callback to chain it.',
+      );
     }
     this.start(value);
   }
 
   /** Fire the chain with a failure. A non-Failure is wrapped in one. */
   errback(error?: unknown): void {
-    this.start(Failure.from(error === undefined ? new Error('errback() called without a reason') : error));
+    this.start(
+      Failure.from(
+        error === undefined ? new Error('errback() was called without a reason.') : error,
+      ),
+    );
   }
 
+  /** Add a callback and an errback at the same position of the chain; one of them runs. */
   addCallbacks<R1, R2 = never>(
     onResult: ((value: T) => R1 | PromiseLike<R1>) | null,
     onFailure: ((failure: Failure) => R2 | PromiseLike<R2>) | null,
   ): Deferred<R1 | R2> {
-    const captured = this.called ? null : captureContext();
-    const link: Link =
-      captured === null
-        ? { onResult, onFailure }
-        : { onResult: onResult && captured(onResult), onFailure: onFailure && captured(onFailure) };
-    this.links.push(link);
-    if (this.failureReported) this.unreport();
-    if (this.called) this.runCallbacks();
+    const flags = this.flags;
+    if ((flags & (CALLED | RUNNING)) === CALLED && this.paused === 0 && this.head === null) {
+      // Fast path: fired, idle, nothing queued — run the function now, no link, no context.
+      const result = this.result;
+      const fn: AnyFn | null = result instanceof Failure ? onFailure : onResult;
+      if (fn !== null) {
+        if (flags & REPORTED) this.unreport();
+        this.flags = flags | RUNNING;
+        try {
+          this.result = fn(result);
+        } catch (error) {
+          this.result = Failure.from(error);
+        }
+        this.flags &= ~RUNNING;
+        const out = this.result;
+        if (typeof out === 'object' && out !== null) this.adopt(out);
+        else if (typeof out === 'function') this.adopt(out);
+        if (this.paused === 0) {
+          if (this.head !== null) this.runCallbacks();
+          else if (this.result instanceof Failure) this.reportIfUnhandled();
+        }
+      }
+      return this as unknown as Deferred<R1 | R2>;
+    }
+    // The function runs later, so it carries the caller's async context with it.
+    this.append(new Link(onResult, onFailure, captureContext()));
+    if (flags & REPORTED) this.unreport();
+    if (flags & CALLED) this.runCallbacks();
     return this as unknown as Deferred<R1 | R2>;
   }
 
+  /** Add a function that receives the result; its return value becomes the next result. */
   addCallback<R>(onResult: (value: T) => R | PromiseLike<R>): Deferred<R> {
     return this.addCallbacks(onResult, null) as Deferred<R>;
   }
 
+  /** Add a function that handles a Failure; returning normally moves the chain back to success. */
   addErrback<R = T>(onFailure: (failure: Failure) => R | PromiseLike<R>): Deferred<T | R> {
     return this.addCallbacks(null, onFailure) as Deferred<T | R>;
   }
 
+  /** Add a function that runs on either path and receives the value or the Failure. */
   addBoth<R>(fn: (result: T | Failure) => R | PromiseLike<R>): Deferred<R> {
     return this.addCallbacks(fn, fn);
   }
 
-  /** Pass this Deferred's result on to `other` (which then fires with it). */
+  /** Pass this Deferred's result on to `other` (which fires with it); this one's result becomes undefined. */
   chainDeferred(other: Deferred<T>): Deferred<undefined> {
     return this.addCallbacks(
       (value) => {
@@ -134,21 +207,23 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     this.paused++;
   }
 
+  /** Undo one pause(); when none remain and the Deferred has fired, the chain runs on. */
   unpause(): void {
+    if (this.paused === 0) return;
     this.paused--;
-    if (this.paused === 0 && this.called) this.runCallbacks();
+    if (this.paused === 0 && this.flags & CALLED) this.runCallbacks();
   }
 
   /**
    * Cancel: if not fired, run the canceller (which may fire the Deferred itself); if it still
-   * has not fired, errback with CancelledError and ignore a later callback()/errback(). If it
-   * is waiting on another Deferred returned by a callback, cancel that one instead.
+   * has not fired, errback with CancelledError and ignore one later callback()/errback(). If it
+   * is waiting on a Deferred returned by one of its callbacks, cancel that one instead.
    */
   cancel(): void {
-    if (!this.called) {
+    if (!(this.flags & CALLED)) {
       if (this.canceller) this.canceller(this);
-      else this.suppressAlreadyCalled = true;
-      if (!this.called) this.errback(new CancelledError());
+      else this.flags |= SUPPRESS_ALREADY_CALLED;
+      if (!(this.flags & CALLED)) this.errback(new CancelledError());
     } else if (this.result instanceof Deferred) {
       this.result.cancel();
     }
@@ -171,10 +246,10 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     });
     return this.addBoth((result) => {
       if (delayedCall.active()) delayedCall.cancel();
-      if (onTimeoutCancel && timedOut) return onTimeoutCancel(result, seconds);
-      if (timedOut && result instanceof Failure && result.check(CancelledError)) {
+      if (!timedOut) return result;
+      if (onTimeoutCancel) return onTimeoutCancel(result, seconds);
+      if (result instanceof Failure && result.check(CancelledError))
         return new Failure(new TimeoutError(seconds));
-      }
       return result;
     }) as Deferred<T>;
   }
@@ -187,27 +262,57 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   }
 
   /**
-   * Make Deferreds awaitable. The result passes through unchanged to later callbacks; a
-   * failure that is awaited counts as handled and records where it was awaited.
+   * Make Deferreds awaitable. Like addCallbacks, `onFulfilled` runs at once when the Deferred
+   * has fired. The result passes through unchanged to later callbacks; a failure passed to
+   * `onRejected` (or thrown into an `await`) counts as handled, and `Failure.awaitedAt` records
+   * the stack of the then() call — always when the Deferred had already failed, and for a
+   * pending Deferred when `Deferred.debug` is on (capturing a stack costs ~2.5 µs, too much for
+   * every `await`). V8 gives no async frames to a thenable's then() called by `await`, so
+   * there the stack names the await's job only; it is most telling for explicit then() and
+   * asPromise() calls.
    */
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): PromiseLike<R1 | R2> {
-    const awaitedAt = this.called ? null : new Error('awaited');
+  ): Promise<R1 | R2> {
+    const idle =
+      (this.flags & (CALLED | RUNNING)) === CALLED && this.paused === 0 && this.head === null;
+    if (idle && !(this.result instanceof Failure)) {
+      // Fast path for `await d` on a fired Deferred: no link, no closure, no executor.
+      const result = this.result as T;
+      if (!onFulfilled) return Promise.resolve(result as unknown as R1);
+      try {
+        const out = onFulfilled(result);
+        // `await` passes its own resolve function, which returns undefined: share one Promise.
+        return out === undefined ? (RESOLVED_UNDEFINED as Promise<R1>) : Promise.resolve(out);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    const awaitedAt = idle || Deferred.debug ? new Error('awaited here').stack : undefined;
     return new Promise<R1 | R2>((resolve, reject) => {
       this.addCallbacks(
+        // A throwing onFulfilled/onRejected rejects the returned Promise; it must not turn
+        // this Deferred's own result into a Failure.
         (value) => {
-          resolve(onFulfilled ? onFulfilled(value) : (value as unknown as R1));
+          try {
+            resolve(onFulfilled ? onFulfilled(value) : (value as unknown as R1));
+          } catch (error) {
+            reject(error as Error);
+          }
           return value;
         },
         (failure) => {
-          if (failure.awaitedAt === undefined) {
-            failure.awaitedAt = (awaitedAt ?? new Error('awaited')).stack;
-          }
+          failure.awaitedAt ??= awaitedAt;
           markObserved(failure);
-          if (onRejected) resolve(onRejected(failure.value));
-          else reject(failure.value as Error);
+          if (!onRejected) reject(failure.value as Error);
+          else {
+            try {
+              resolve(onRejected(failure.value));
+            } catch (error) {
+              reject(error as Error);
+            }
+          }
           return failure;
         },
       );
@@ -215,103 +320,138 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   }
 
   toString(): string {
-    if (!this.called) return '<Deferred (pending)>';
+    if (!(this.flags & CALLED)) return '<Deferred (pending)>';
     if (this.result instanceof Deferred) return '<Deferred (waiting on another Deferred)>';
     return `<Deferred current result: ${String(this.result)}>`;
   }
 
   private start(result: unknown): void {
-    if (this.called) {
-      if (this.suppressAlreadyCalled) {
-        this.suppressAlreadyCalled = false;
+    const flags = this.flags;
+    if (flags & CALLED) {
+      if (flags & SUPPRESS_ALREADY_CALLED) {
+        this.flags = flags & ~SUPPRESS_ALREADY_CALLED;
         return;
       }
       throw new AlreadyCalledError();
     }
-    this.called = true;
+    this.flags = flags | CALLED;
     this.result = result;
-    this.runCallbacks();
+    if (this.head !== null) this.runCallbacks();
+    else if (result instanceof Failure && this.paused === 0) this.reportIfUnhandled();
+  }
+
+  private append(link: Link): void {
+    if (this.tail === null) this.head = link;
+    else this.tail.next = link;
+    this.tail = link;
   }
 
   private unreport(): void {
-    this.failureReported = false;
+    this.flags &= ~REPORTED;
     forgetCollected(this);
+  }
+
+  /** Arrange for an unhandled Failure result to be logged if this Deferred is collected. */
+  private reportIfUnhandled(): void {
+    const result = this.result;
+    if (result instanceof Failure && !(this.flags & REPORTED) && !isObserved(result)) {
+      this.flags |= REPORTED;
+      reportWhenCollected(this, result);
+    }
+  }
+
+  /**
+   * A callback returned `out` (an object). If it is a Deferred or thenable, take its result
+   * when it has one; otherwise pause and wait for it. Returns true when now waiting.
+   */
+  private adopt(out: object): boolean {
+    let inner: Deferred<unknown>;
+    if (out instanceof Deferred) inner = out as Deferred<unknown>;
+    else if (out instanceof Failure) return false;
+    else {
+      let then: unknown;
+      try {
+        then = (out as { then?: unknown }).then;
+      } catch (error) {
+        this.result = Failure.from(error);
+        return false;
+      }
+      if (typeof then !== 'function') return false;
+      inner = Deferred.fromPromise(out as PromiseLike<unknown>);
+      this.result = inner;
+    }
+    if (inner === (this as Deferred<unknown>)) {
+      this.result = new Failure(
+        new TypeError(
+          'A callback returned the Deferred it was added to; return a different Deferred or a value.',
+        ),
+      );
+      return false;
+    }
+    if (inner.flags & REPORTED) inner.unreport();
+    if ((inner.flags & (CALLED | RUNNING)) !== CALLED || inner.paused > 0) {
+      // Not ready: wait for it, resuming this chain from the link it adds last.
+      this.paused++;
+      inner.append(new Link(CONTINUE, this, undefined));
+      return true;
+    }
+    // Ready: take its result; it is now ours to handle.
+    this.result = inner.result;
+    inner.result = undefined;
+    return false;
   }
 
   /**
    * Twisted's _runCallbacks: one loop runs this Deferred's links and, when a link hands the
    * result on to an outer Deferred that was waiting on this one, continues with the outer
-   * Deferred's links — an explicit stack instead of recursion.
+   * Deferred's links — an explicit stack instead of recursion, allocated only when needed.
    */
   private runCallbacks(): void {
-    if (this.runningCallbacks) return; // A callback added a callback: the running loop takes it.
-    const chain: Deferred<unknown>[] = [this as Deferred<unknown>];
-    while (chain.length > 0) {
-      const current = chain[chain.length - 1]!;
+    if (this.flags & RUNNING) return; // A callback added a callback: the running loop takes it.
+    let current = this as Deferred<unknown>;
+    let below: Deferred<unknown>[] | null = null;
+    for (;;) {
       if (current.paused > 0) return;
-      let finished = true;
-      while (current.nextLink < current.links.length) {
-        const link = current.links[current.nextLink]!;
-        current.links[current.nextLink++] = undefined as unknown as Link;
-        if (link.chainee !== undefined) {
-          const chainee = link.chainee;
-          chainee.result = current.result;
+      let handedOn = false;
+      current.flags |= RUNNING;
+      for (let link = current.head; link !== null && current.paused === 0; link = current.head) {
+        current.head = link.next;
+        if (current.head === null) current.tail = null;
+        if (link.onResult === CONTINUE) {
+          const waiter = link.onFailure as Deferred<unknown>;
+          waiter.result = current.result;
           current.result = undefined;
-          chainee.paused--;
-          chain.push(chainee);
-          finished = false;
+          waiter.paused--;
+          (below ??= []).push(current);
+          current.flags &= ~RUNNING;
+          current = waiter;
+          handedOn = true;
           break;
         }
-        const fn = current.result instanceof Failure ? link.onFailure : link.onResult;
+        const result = current.result;
+        const fn = result instanceof Failure ? (link.onFailure as AnyFn | null) : link.onResult;
         if (fn === null) continue;
-        current.runningCallbacks = true;
+        const context = link.context;
         try {
-          current.result = fn(current.result);
+          current.result =
+            context === undefined ? fn(result) : context.runInAsyncScope(fn, undefined, result);
         } catch (error) {
           current.result = Failure.from(error);
-        } finally {
-          current.runningCallbacks = false;
         }
-        if (!(current.result instanceof Deferred) && isThenable(current.result)) {
-          current.result = Deferred.fromPromise(current.result);
-        }
-        if (current.result instanceof Deferred) {
-          const inner = current.result as Deferred<unknown>;
-          if (inner.result === NO_RESULT || inner.result instanceof Deferred || inner.paused > 0) {
-            // Not ready: wait for it, resuming our chain from its last link.
-            current.paused++;
-            inner.links.push({ onResult: null, onFailure: null, chainee: current });
-            if (inner.failureReported) inner.unreport();
-            break;
-          }
-          // Ready: take its result; it is now ours to handle.
-          const taken = inner.result;
-          inner.result = undefined;
-          if (inner.failureReported) inner.unreport();
-          current.result = taken;
-        }
+        const out = current.result;
+        if (
+          ((typeof out === 'object' && out !== null) || typeof out === 'function') &&
+          current.adopt(out)
+        )
+          break;
       }
-      if (current.nextLink === current.links.length) {
-        current.links = [];
-        current.nextLink = 0;
-      }
-      if (finished) {
-        if (current.result instanceof Failure && !isObserved(current.result) && !current.failureReported) {
-          current.failureReported = true;
-          reportWhenCollected(current, current.result);
-        }
-        chain.pop();
-      }
+      if (handedOn) continue;
+      current.flags &= ~RUNNING;
+      if (current.paused === 0) current.reportIfUnhandled();
+      if (below === null || below.length === 0) return;
+      current = below.pop()!;
     }
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** A Deferred that has already fired with `value`. */
@@ -324,7 +464,10 @@ export function fail<T = never>(error: unknown): Deferred<T> {
   return Deferred.fail<T>(error);
 }
 
-/** Turn a Promise (e.g. an async function's result) into a Deferred; Deferreds pass through. */
+/**
+ * A Deferred of an async function's result (or of any Promise/thenable): the bridge from
+ * `async`/`await` code to Deferred-returning APIs. A Deferred is returned as it is.
+ */
 export function ensureDeferred<T>(value: PromiseLike<T> | Deferred<T>): Deferred<T> {
   return Deferred.fromPromise(value);
 }

@@ -2,7 +2,9 @@ import { TwError } from './tw-error.js';
 
 /** callback() or errback() was called on a Deferred that has already fired. */
 export class AlreadyCalledError extends TwError {
-  constructor(message = 'This Deferred has already been fired; callback/errback may be called once.') {
+  constructor(
+    message = 'This Deferred has already been fired; callback/errback may be called once.',
+  ) {
     super('TW_DEFER_ALREADY_CALLED', message);
   }
 }
@@ -30,9 +32,13 @@ export class FirstError extends TwError {
   readonly index: number;
 
   constructor(subFailure: unknown, index: number) {
-    super('TW_DEFER_FIRST_ERROR', `Deferred number ${index} in the list failed: ${String(subFailure)}`, {
-      cause: subFailure,
-    });
+    super(
+      'TW_DEFER_FIRST_ERROR',
+      `Deferred number ${index} in the list failed: ${String(subFailure)}`,
+      {
+        cause: subFailure,
+      },
+    );
     this.subFailure = subFailure;
     this.index = index;
   }
@@ -48,5 +54,30 @@ export class QueueOverflow extends TwError {
 export class QueueUnderflow extends TwError {
   constructor(message = 'The DeferredQueue already has the maximum number of waiting consumers.') {
     super('TW_DEFER_QUEUE_UNDERFLOW', message);
+  }
+}
+
+/** Every Deferred given to race() failed; `failures` holds their Failures, in input order. */
+export class FailureGroup extends TwError {
+  readonly failures: readonly unknown[];
+
+  constructor(failures: readonly unknown[]) {
+    super(
+      'TW_DEFER_ALL_FAILED',
+      failures.length === 0
+        ? 'race() was given no Deferreds, so none could succeed; pass at least one.'
+        : `All ${failures.length} Deferreds given to race() failed; see .failures for each reason.`,
+    );
+    this.failures = failures;
+  }
+}
+
+/** release() was called on a DeferredLock or DeferredSemaphore that is not held. */
+export class NotAcquiredError extends TwError {
+  constructor(what: string) {
+    super(
+      'TW_DEFER_NOT_ACQUIRED',
+      `release() was called on a ${what} that is not held; call it once per acquire().`,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AlreadyCalledError, CancelledError, Deferred, Failure } from '../../src/index.js';
+import type { Failure } from '../../src/index.js';
+import { AlreadyCalledError, CancelledError, Deferred } from '../../src/index.js';
 
 describe('Deferred core', () => {
   it('runs callbacks in order, feeding each result to the next', () => {
