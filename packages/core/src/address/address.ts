@@ -13,7 +13,11 @@ export function unixAddress(path: string | null): UNIXAddress {
 }
 
 /** An IPv4 or IPv6 address, chosen by the textual form of `host`. */
-export function ipAddress(type: 'TCP' | 'UDP', host: string, port: number): IPv4Address | IPv6Address {
+export function ipAddress(
+  type: 'TCP' | 'UDP',
+  host: string,
+  port: number,
+): IPv4Address | IPv6Address {
   return host.includes(':') ? ipv6Address(type, host, port) : ipv4Address(type, host, port);
 }
 

@@ -9,7 +9,10 @@ export class ConnectionDone extends TwError {
 
 /** The connection was closed in a non-clean fashion (reset, abort, error). */
 export class ConnectionLost extends TwError {
-  constructor(message = 'Connection to the other side was lost in a non-clean fashion.', options?: { cause?: unknown }) {
+  constructor(
+    message = 'Connection to the other side was lost in a non-clean fashion.',
+    options?: { cause?: unknown },
+  ) {
     super('TW_CONNECTION_LOST', message, options);
   }
 }
@@ -22,13 +25,19 @@ export class ConnectError extends TwError {
 }
 
 export class ConnectionRefusedError extends ConnectError {
-  constructor(message = 'Connection was refused by the other side.', options?: { cause?: unknown }) {
+  constructor(
+    message = 'Connection was refused by the other side.',
+    options?: { cause?: unknown },
+  ) {
     super(message, options, 'TW_CONNECTION_REFUSED');
   }
 }
 
 export class ConnectTimeoutError extends ConnectError {
-  constructor(message = 'Connecting took longer than the timeout allowed.', options?: { cause?: unknown }) {
+  constructor(
+    message = 'Connecting took longer than the timeout allowed.',
+    options?: { cause?: unknown },
+  ) {
     super(message, options, 'TW_CONNECT_TIMEOUT');
   }
 }

@@ -47,9 +47,4 @@ export interface CustomAddress {
 }
 
 export type Address =
-  | IPv4Address
-  | IPv6Address
-  | UNIXAddress
-  | MemoryAddress
-  | ProcessAddress
-  | CustomAddress;
+  IPv4Address | IPv6Address | UNIXAddress | MemoryAddress | ProcessAddress | CustomAddress;

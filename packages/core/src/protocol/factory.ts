@@ -1,6 +1,11 @@
 import type { Failure } from '../defer/failure.js';
 import type { Address } from '../interfaces/address.js';
-import type { IClientFactory, IConnector, IProtocol, IProtocolFactory } from '../interfaces/protocol.js';
+import type {
+  IClientFactory,
+  IConnector,
+  IProtocol,
+  IProtocolFactory,
+} from '../interfaces/protocol.js';
 
 /** Anything a factory can build: a protocol with an optional `factory` back-reference. */
 type Buildable = IProtocol & { factory?: unknown };
@@ -46,7 +51,9 @@ export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactor
 
   buildProtocol(_addr: Address): P | null {
     if (this.protocol === undefined) {
-      throw new Error(`${this.constructor.name}.protocol is not set and buildProtocol() was not overridden.`);
+      throw new Error(
+        `${this.constructor.name}.protocol is not set and buildProtocol() was not overridden.`,
+      );
     }
     const protocol = new this.protocol();
     (protocol as Buildable).factory = this;
@@ -55,7 +62,10 @@ export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactor
 }
 
 /** A factory for outgoing connections, told when connecting starts, fails, or the connection ends. */
-export class ClientFactory<P extends IProtocol = IProtocol> extends Factory<P> implements IClientFactory<P> {
+export class ClientFactory<P extends IProtocol = IProtocol>
+  extends Factory<P>
+  implements IClientFactory<P>
+{
   startedConnecting(_connector: IConnector): void {}
 
   clientConnectionFailed(_connector: IConnector, _reason: Failure): void {}

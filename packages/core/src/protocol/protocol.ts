@@ -13,7 +13,9 @@ export class Protocol implements IProtocol {
   /** Set by makeConnection(); reading it before then throws a clear error. */
   get transport(): ITransport {
     if (this.currentTransport === null) {
-      throw new Error(`${this.constructor.name} has no transport yet: makeConnection() has not been called.`);
+      throw new Error(
+        `${this.constructor.name} has no transport yet: makeConnection() has not been called.`,
+      );
     }
     return this.currentTransport;
   }

@@ -81,7 +81,11 @@ export class Clock implements IReactorTime {
     return this.rightNow;
   }
 
-  callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): DelayedCall {
+  callLater<A extends unknown[]>(
+    delay: number,
+    fn: (...args: A) => unknown,
+    ...args: A
+  ): DelayedCall {
     const call = new DelayedCall(
       this.rightNow + delay,
       () => fn(...args),

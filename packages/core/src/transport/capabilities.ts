@@ -16,7 +16,9 @@ export function isSSLTransport(transport: ITransport): transport is ISSLTranspor
   return typeof (transport as Partial<ISSLTransport>).getPeerCertificate === 'function';
 }
 
-export function isHalfCloseableTransport(transport: ITransport): transport is IHalfCloseableTransport {
+export function isHalfCloseableTransport(
+  transport: ITransport,
+): transport is IHalfCloseableTransport {
   return typeof (transport as Partial<IHalfCloseableTransport>).writeEOF === 'function';
 }
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
+import type { Failure } from '../../src/index.js';
 import {
   CancelledError,
   CannotListenError,
   ConnectingCancelledError,
   ConnectionRefusedError,
   Factory,
-  Failure,
   NoProtocolError,
   Protocol,
   TCP4ClientEndpoint,

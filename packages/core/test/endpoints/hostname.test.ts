@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import type { Deferred } from '../../src/index.js';
 import {
   AllConnectionAttemptsFailedError,
   CancelledError,
   ConnectTimeoutError,
   ConnectionRefusedError,
   DNSLookupError,
-  Deferred,
   Factory,
   HostnameEndpoint,
   Protocol,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NetstringParseError, NetstringReceiver } from '../../src/index.js';
+import type { NetstringParseError } from '../../src/index.js';
+import { NetstringReceiver } from '../../src/index.js';
 import { StringTransport } from '../../src/testing/index.js';
 import { anyCuts, concat, decode, encode, splitAt } from './split-chunks.js';
 

@@ -201,6 +201,7 @@ describe('socket transport flow control', () => {
         this.transport.registerProducer(this, true);
         this.transport.write(encode('first;'));
         this.transport.loseConnection();
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- the test inspects the producer later
         producer = this;
         reactor.callLater(0.01, () => {
           this.transport.write(encode('last'));

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Address } from '../../src/interfaces/address.js';
-import type { IMulticastTransport } from '../../src/interfaces/protocol.js';
+import type { IMulticastTransport, IUDPTransport } from '../../src/interfaces/protocol.js';
 import { DatagramProtocol } from '../../src/protocol/datagram.js';
 import { encode, portOf, signal, startReactor, stopReactors } from './harness.js';
 
@@ -16,10 +16,7 @@ class UDPEcho extends DatagramProtocol {
   }
 }
 
-class Listener<
-  T extends import('../../src/interfaces/protocol.js').IUDPTransport =
-    import('../../src/interfaces/protocol.js').IUDPTransport,
-> extends DatagramProtocol<T> {
+class Listener<T extends IUDPTransport = IUDPTransport> extends DatagramProtocol<T> {
   readonly received = signal<{ data: string; from: Address }>();
   readonly started = signal();
   readonly stopped = signal();
