@@ -13,6 +13,7 @@ import type {
   ITLSTransport,
 } from '../../interfaces/transport.js';
 import { peerCertificateOf, wrapSocketInTLS } from '../../tls/node-tls.js';
+import { logConnectionLost, logConnectionOpened, type LoggedConnection } from './connection-log.js';
 import { reportError } from './report-error.js';
 
 export interface SocketTransportOptions {
@@ -104,6 +105,7 @@ export class SocketTransport implements ITLSTransport, ISSLTransport, IHalfClose
 
   /** Hand the connection to the protocol: makeConnection() → connectionMade(). */
   start(): void {
+    logConnectionOpened(this.logged());
     try {
       this.protocol.makeConnection(this);
     } catch (error) {
@@ -330,6 +332,7 @@ export class SocketTransport implements ITLSTransport, ISSLTransport, IHalfClose
     const producer = this.producer;
     this.producer = null;
     if (producer !== null) this.callProducer(() => producer.stopProducing());
+    logConnectionLost(this.logged(), reason);
     try {
       this.protocol.connectionLost(reason);
     } catch (error) {
@@ -370,6 +373,16 @@ export class SocketTransport implements ITLSTransport, ISSLTransport, IHalfClose
       reportError('A producer registered with a socket transport threw', error);
       this.abortConnection();
     }
+  }
+
+  /** What the connection log records about this connection. */
+  private logged(): LoggedConnection {
+    return {
+      side: this.side,
+      host: this.host,
+      peer: this.peer,
+      tls: this.socket instanceof TLSSocket,
+    };
   }
 
   /** A protocol callback threw: report it and drop the connection; the process goes on. */
