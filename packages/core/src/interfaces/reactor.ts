@@ -9,6 +9,7 @@ import type {
   IUDPTransport,
 } from './protocol.js';
 import type { TLSOptions } from './tls.js';
+import type { IProcessProtocol, IProcessTransport, SpawnProcessOptions } from './process.js';
 
 /** A call scheduled with callLater(). */
 export interface IDelayedCall {
@@ -150,7 +151,23 @@ export interface IReactorPluggableResolver {
   readonly resolver: IResolver;
 }
 
-/** The reactor most code is handed: time, lifecycle, TCP, TLS, Unix, UDP. */
+/** Starts child processes (Twisted's IReactorProcess). */
+export interface IReactorProcess {
+  /**
+   * Start `executable` with `args` and connect `protocol` to its pipes. As in Twisted, `args`
+   * is the whole argv, `args[0]` included (conventionally the program's name): spawnProcess(p,
+   * '/bin/ls', ['ls', '-l']). No shell is involved. A child that cannot be started (missing
+   * executable, …) is reported through processEnded() with ProcessSpawnError, never thrown.
+   */
+  spawnProcess(
+    protocol: IProcessProtocol,
+    executable: string,
+    args?: readonly string[],
+    options?: SpawnProcessOptions,
+  ): IProcessTransport;
+}
+
+/** The reactor most code is handed: time, lifecycle, TCP, TLS, Unix, UDP, processes. */
 export interface IReactor
   extends IReactorTime,
     IReactorCore,
@@ -158,4 +175,5 @@ export interface IReactor
     IReactorTLS,
     IReactorUNIX,
     IReactorUDP,
+    IReactorProcess,
     IReactorPluggableResolver {}

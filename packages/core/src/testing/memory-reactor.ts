@@ -21,6 +21,8 @@ import type {
   UNIXListenOptions,
 } from '../interfaces/reactor.js';
 import type { TLSOptions } from '../interfaces/tls.js';
+import type { IProcessProtocol, SpawnProcessOptions } from '../interfaces/process.js';
+import { FakeProcessTransport } from './fake-process-transport.js';
 import { Clock } from '../task/clock.js';
 import {
   FakeConnector,
@@ -90,6 +92,15 @@ export interface MulticastPortRecord {
   readonly transport: FakeMulticastTransport;
 }
 
+/** A recorded spawnProcess call. */
+export interface ProcessRecord {
+  readonly protocol: IProcessProtocol;
+  readonly executable: string;
+  readonly args: readonly string[];
+  readonly options: SpawnProcessOptions;
+  readonly transport: FakeProcessTransport;
+}
+
 /** Where "port 0" listens pick their fake port numbers from. */
 const FIRST_EPHEMERAL_PORT = 49152;
 
@@ -122,6 +133,8 @@ export class MemoryReactor extends Clock implements IReactor {
   readonly unixClients: UNIXClientRecord[] = [];
   readonly udpPorts: UDPPortRecord[] = [];
   readonly multicastPorts: MulticastPortRecord[] = [];
+  /** Every spawnProcess call; drive the fake child through `transport`. */
+  readonly processes: ProcessRecord[] = [];
   /** Every connector handed out, in order (TCP, TLS and Unix). */
   readonly connectors: FakeConnector[] = [];
   /** Failures of system event triggers (a real reactor would log them). */
@@ -139,6 +152,7 @@ export class MemoryReactor extends Clock implements IReactor {
   private stopping = false;
   private whenStopped: Deferred<void> | null = null;
   private nextEphemeralPort = FIRST_EPHEMERAL_PORT;
+  private nextPid = 1000;
 
   constructor(options: { resolver?: MemoryResolver } = {}) {
     super();
@@ -285,6 +299,22 @@ export class MemoryReactor extends Clock implements IReactor {
     const transport = new FakeMulticastTransport(address, protocol, options.maxPacketSize);
     this.multicastPorts.push({ port, protocol, options, transport });
     return this.startDatagram(transport);
+  }
+
+  /**
+   * Records the call and connects the protocol to a FakeProcessTransport (makeConnection); no
+   * process runs — the test plays the child through the transport (receive, exit, …).
+   */
+  spawnProcess(
+    protocol: IProcessProtocol,
+    executable: string,
+    args: readonly string[] = [],
+    options: SpawnProcessOptions = {},
+  ): FakeProcessTransport {
+    const transport = new FakeProcessTransport(protocol, this.nextPid++, options.childFDs);
+    this.processes.push({ protocol, executable, args, options, transport });
+    protocol.makeConnection(transport);
+    return transport;
   }
 
   private portNumber(requested: number): number {

@@ -22,10 +22,13 @@ import type {
   UNIXListenOptions,
 } from '../../interfaces/reactor.js';
 import type { TLSOptions } from '../../interfaces/tls.js';
+import type { IProcessProtocol, SpawnProcessOptions } from '../../interfaces/process.js';
 import { ReactorLifecycle } from './lifecycle.js';
 import { OpenResources, type ReactorServices } from './open-resources.js';
 import { reportError } from './report-error.js';
 import { NodeResolver } from './resolver.js';
+import { spawnProcess } from './process.js';
+import type { ProcessTransport } from './process-transport.js';
 import { connectTCP, connectTLS, listenTCP, listenTLS } from './tcp.js';
 import { TimerQueue } from './time.js';
 import { listenMulticast, listenUDP } from './udp.js';
@@ -224,5 +227,17 @@ export class NodeReactor implements IReactor {
     options?: MulticastListenOptions,
   ): Deferred<IMulticastTransport> {
     return listenMulticast(this.services, port, protocol, options);
+  }
+
+  // Child processes
+
+  /** Start a child process; see IReactorProcess.spawnProcess and docs/processes.md. */
+  spawnProcess(
+    protocol: IProcessProtocol,
+    executable: string,
+    args?: readonly string[],
+    options?: SpawnProcessOptions,
+  ): ProcessTransport {
+    return spawnProcess(this.services, protocol, executable, args, options);
   }
 }
