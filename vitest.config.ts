@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['@tw/source'] },
   ssr: { resolve: { conditions: ['@tw/source'] } },
   test: {
-    projects: ['packages/*', 'apps/*', 'examples/*'],
+    projects: ['packages/*', 'apps/*', 'examples/*', 'scripts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
