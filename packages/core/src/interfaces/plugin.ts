@@ -1,0 +1,57 @@
+import type { Address } from './address.js';
+import type { IReactor } from './reactor.js';
+import type { ILogger } from './logger.js';
+import type { IService } from './service.js';
+
+/** One command-line option of a plugin, as data, so `tw` builds its CLI and config schema from it. */
+export interface PluginOption {
+  /** camelCase name; the CLI flag is its kebab-case form (`dataDir` → `--data-dir`). */
+  readonly name: string;
+  readonly type: 'string' | 'number' | 'boolean' | 'endpoint' | 'path' | 'string[]' | 'endpoint[]';
+  readonly help: string;
+  readonly default?: string | number | boolean | readonly string[];
+  readonly required?: boolean;
+  /** One-letter alias for the CLI, e.g. 'p'. */
+  readonly short?: string;
+}
+
+/** What `tw` hands a plugin's makeService besides the parsed options. */
+export interface PluginContext {
+  readonly reactor: IReactor;
+  readonly log: ILogger;
+  /** The data directory `tw` runs with (created if missing); plugins keep their state under it. */
+  readonly dataDir: string;
+}
+
+/**
+ * A `tw` plugin: the default export of the module a package names in package.json
+ * (`"tw": { "plugins": ["./dist/plugin.js"] }`). `tw <name> [options]` runs it;
+ * `tw serve --config` composes several.
+ */
+export interface TwPlugin<O extends Record<string, unknown> = Record<string, unknown>> {
+  /** The subcommand name, lowercase: `tw echo`. */
+  readonly name: string;
+  /** One line for `tw --help`. */
+  readonly description: string;
+  readonly options: readonly PluginOption[];
+  makeService(options: O, context: PluginContext): IService | Promise<IService>;
+  /**
+   * Optional: one line telling a user how to reach one of this plugin's listening ports, for the
+   * table `tw` prints (`curl http://127.0.0.1:8080/`). Without it `tw` derives one from the
+   * endpoint (`nc HOST PORT`, `openssl s_client …` for TLS).
+   */
+  connectHint?(listening: PluginListening): string;
+  /**
+   * Optional: write sample content under `dataDir` when `tw serve` creates the data directory
+   * (a demo `.plan`, a sample mailbox). Must never overwrite a file that exists.
+   */
+  prepareDataDir?(dataDir: string): void | Promise<void>;
+}
+
+/** One port a plugin's service listens on, as `tw` reports it (see TwPlugin.connectHint). */
+export interface PluginListening {
+  /** The endpoint description it was started with (`tcp:7000:interface=127.0.0.1`). */
+  readonly endpoint: string;
+  /** The address actually bound (the real port when the description said 0). */
+  readonly address: Address;
+}
