@@ -6,10 +6,17 @@
 // (b) an async function awaiting 10 already-fired Deferreds vs 10 resolved Promises. Goal ≥ 0.5×.
 // (c) context rows, no goal: (a) with async-context propagation off; the ceiling for (b) (a
 //     minimal thenable); 10 callbacks added to a fired Deferred; succeed() vs
-//     Promise.resolve(); 100 000 nested pending Deferreds vs Promises.
+//     Promise.resolve(); 100 000 nested pending Deferreds vs Promises; last, (a) once an
+//     AsyncLocalStorage is enabled (it stays enabled: Promises get slower too, and the
+//     Deferred captures a store per callback) — so it must stay the last row.
+//
+// (a) runs in a process where no AsyncLocalStorage was enabled, as in a program that uses
+// none: on Node 20–22 the Deferred then captures nothing (see src/defer/async-context.ts).
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Deferred, setAsyncContextPropagation, succeed } from '../dist/index.js';
+import { captureMode } from '../dist/defer/async-context.js';
 
 const BATCH = 100; // operations per task call, so the harness's own cost stays out of the numbers
 const ROUNDS = 5;
@@ -150,6 +157,13 @@ function withoutPropagation(fn) {
   };
 }
 
+const storage = new AsyncLocalStorage();
+
+/** `fn` run inside a store of an enabled AsyncLocalStorage (both sides of the pair). */
+function inStore(fn) {
+  return () => storage.run('request', fn);
+}
+
 /** Median of per-round mean throughput (operations per second, BATCH operations per call). */
 async function measurePair(ours, peer, { time = 300, batch = BATCH } = {}) {
   const oursRates = [];
@@ -181,9 +195,10 @@ function row(name, { ours, peer }, goal) {
 
 /** Run the Deferred benchmarks; rows of {name, ours, peer, ratio, goal?}, rates in operations/s. */
 export async function runDeferredBench() {
+  const chainMode = captureMode();
   return [
     row(
-      'deferred: 10-callback chain, ops/s (Deferred vs Promise .then ×10)',
+      `deferred: 10-callback chain, ops/s (Deferred vs Promise .then ×10; capture: ${chainMode})`,
       await measurePair(deferredChain, promiseChain),
       3,
     ),
@@ -211,6 +226,11 @@ export async function runDeferredBench() {
     row(
       'deferred: 100 000 nested pending Deferreds vs Promises, runs/s',
       await measurePair(nestedPending, nestedPromises, { time: 1000, batch: 1 }),
+    ),
+    // Last: enabling a storage cannot be undone for the Promise side (Node keeps promise hooks).
+    row(
+      'deferred: 10-callback chain inside an AsyncLocalStorage store, ops/s (vs Promise .then ×10, same store)',
+      await measurePair(inStore(deferredChain), inStore(promiseChain)),
     ),
   ];
 }

@@ -1,6 +1,11 @@
 import { AlreadyCalledError, CancelledError, TimeoutError } from '../errors/defer.js';
 import type { IReactorTime } from '../interfaces/reactor.js';
-import { captureContext, type AsyncContext } from './async-context.js';
+import {
+  captureContext,
+  EMPTY_CONTEXT,
+  noStoreCanBeActive,
+  type AsyncContext,
+} from './async-context.js';
 import { Failure, isObserved, markObserved } from './failure.js';
 import { reportWhenCollected, forgetCollected } from './unhandled.js';
 
@@ -410,6 +415,9 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     if (this.flags & RUNNING) return; // A callback added a callback: the running loop takes it.
     let current = this as Deferred<unknown>;
     let below: Deferred<unknown>[] | null = null;
+    // Callbacks added while no storage could hold a store (EMPTY_CONTEXT) run in place when that
+    // is still so; checked once per run, at the first such callback, as the check costs ~7 ns.
+    let emptyInPlace: boolean | undefined;
     for (;;) {
       if (current.paused > 0) return;
       let handedOn = false;
@@ -434,7 +442,10 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
         const context = link.context;
         try {
           current.result =
-            context === undefined ? fn(result) : context.runInAsyncScope(fn, undefined, result);
+            context === undefined ||
+            (context === EMPTY_CONTEXT && (emptyInPlace ??= noStoreCanBeActive()))
+              ? fn(result)
+              : context.runInAsyncScope(fn, undefined, result);
         } catch (error) {
           current.result = Failure.from(error);
         }
