@@ -15,7 +15,9 @@ export {
   type UNIXClientRecord,
   type UDPPortRecord,
   type MulticastPortRecord,
+  type ProcessRecord,
 } from './memory-reactor.js';
+export { FakeProcessTransport } from './fake-process-transport.js';
 export {
   FakeListeningPort,
   FakeConnector,
@@ -52,3 +54,4 @@ export {
   type TransportConnection,
   type TransportMatrixOptions,
 } from './transport-matrix.js';
+export { capturedEvents, type CapturedLogEvents } from '../log/captured-events.js';
