@@ -1,6 +1,6 @@
 // Scheduling and firing 1 000 000 callLaters on the NodeReactor vs 1 000 000 setTimeouts.
 import { NodeReactor } from '../dist/index.js';
-import { bestOf, printRows } from './report.js';
+import { bestOfInterleaved, printRows } from './report.js';
 
 const COUNT = 1_000_000;
 
@@ -17,14 +17,10 @@ function timeCalls(schedule) {
 }
 
 export async function runReactorBench(rounds = 3) {
-  const reactor = new NodeReactor();
-  const ours = await bestOf(
+  const reactor = new NodeReactor({ installSignalHandlers: false });
+  const { ours, peer } = await bestOfInterleaved(
     rounds,
     () => timeCalls((s, fn) => reactor.callLater(s, fn)),
-    (x) => x,
-  );
-  const peer = await bestOf(
-    rounds,
     () => timeCalls((s, fn) => setTimeout(fn, s * 1000)),
     (x) => x,
   );

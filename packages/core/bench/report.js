@@ -1,5 +1,19 @@
 // Shared by the benchmarks: best-of-N measurement and the ratio table.
 
+/**
+ * Measure ours and the peer in alternating rounds (so drift in machine load hits both alike)
+ * and keep each side's best score.
+ */
+export async function bestOfInterleaved(rounds, ours, peer, score) {
+  let bestOurs = 0;
+  let bestPeer = 0;
+  for (let i = 0; i < rounds; i++) {
+    bestOurs = Math.max(bestOurs, score(await ours()));
+    bestPeer = Math.max(bestPeer, score(await peer()));
+  }
+  return { ours: bestOurs, peer: bestPeer };
+}
+
 /** Run `measure` `rounds` times and keep the best value of `score(result)`. */
 export async function bestOf(rounds, measure, score) {
   let best = 0;
