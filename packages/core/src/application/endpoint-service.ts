@@ -46,7 +46,10 @@ export class StreamServerEndpointService extends Service {
   /** See {@link StreamServerEndpointServiceOptions.raiseSynchronously}; reset after a start. */
   raiseSynchronously: boolean;
   private readonly log: ILogger;
-  /** How the endpoint is named in logs and by `tw`'s table: the description it was parsed from, when given. */
+  /**
+   * How the endpoint is named in logs and in `tw`'s table: the description it was parsed from,
+   * when one was given.
+   */
   readonly description: string;
   /** The listen in progress or done; fires with the port, or null when listening failed. */
   private waitingForPort: Deferred<IListeningPort | null> | null = null;

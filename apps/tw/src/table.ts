@@ -1,0 +1,109 @@
+import {
+  formatAddress,
+  parseEndpointDescription,
+  type Address,
+  type IService,
+  type PluginListening,
+  type StreamServerEndpointService,
+  type TwPlugin,
+} from '@tw/core';
+
+/** One line of the table `tw` prints once its services listen. */
+export interface ListeningRow {
+  /** The service's name (the plugin's name unless the config named it). */
+  readonly service: string;
+  readonly endpoint: string;
+  readonly address: Address;
+  /** A command a user can paste to talk to it. */
+  readonly connect: string;
+}
+
+/** A top-level service `tw` started, and the plugin that made it. */
+export interface StartedService {
+  readonly name: string;
+  readonly plugin: TwPlugin;
+  readonly service: IService;
+}
+
+/** Every port the services listen on, in the order they were configured. */
+export function listeningRows(started: readonly StartedService[]): ListeningRow[] {
+  const rows: ListeningRow[] = [];
+  for (const { name, plugin, service } of started) {
+    for (const endpointService of endpointServicesUnder(service)) {
+      const port = endpointService.listeningPort;
+      if (port === null) continue;
+      const listening: PluginListening = {
+        endpoint: endpointService.description,
+        address: port.getHost(),
+      };
+      rows.push({
+        service: name,
+        ...listening,
+        connect: plugin.connectHint?.(listening) ?? genericConnectHint(listening),
+      });
+    }
+  }
+  return rows;
+}
+
+/** The table, as text: one row per port, columns aligned, then the `notes` lines. */
+export function formatTable(rows: readonly ListeningRow[], notes: readonly string[] = []): string {
+  const header = ['service', 'listening on', 'try'] as const;
+  const cells = rows.map((row) => [row.service, formatAddress(row.address), row.connect] as const);
+  const widths = [0, 1].map((column) =>
+    Math.max(header[column]!.length, ...cells.map((cell) => cell[column]!.length)),
+  );
+  const line = (cell: readonly [string, string, string]): string =>
+    `  ${cell[0].padEnd(widths[0]!)}  ${cell[1].padEnd(widths[1]!)}  ${cell[2]}`.trimEnd();
+  return [
+    line(header),
+    ...cells.map(line),
+    ...(notes.length > 0 ? ['', ...notes.map((note) => `  ${note}`)] : []),
+  ]
+    .join('\n')
+    .concat('\n');
+}
+
+/**
+ * A command that reaches `listening` when its plugin gives none: netcat for TCP and Unix
+ * sockets, `openssl s_client` for TLS (trusting the endpoint's own certificate file, which is
+ * right for the self-signed certificates a data directory holds).
+ */
+export function genericConnectHint({ endpoint, address }: PluginListening): string {
+  if (address.family === 'UNIX') return `nc -U ${address.path ?? ''}`;
+  if (address.family !== 'IPv4' && address.family !== 'IPv6') return formatAddress(address);
+  const parsed = safeParse(endpoint);
+  if (parsed !== null && (parsed.scheme === 'tls' || parsed.scheme === 'ssl')) {
+    const certificate = parsed.kwargs['certKey'] ?? parsed.kwargs['privateKey'];
+    const trust = certificate === undefined ? '' : ` -CAfile ${shellQuote(certificate)}`;
+    return `openssl s_client -quiet -connect ${formatAddress(address)}${trust}`;
+  }
+  return `nc ${address.host} ${address.port}`;
+}
+
+/** What the table reads from a StreamServerEndpointService. */
+type EndpointServiceView = Pick<StreamServerEndpointService, 'listeningPort' | 'description'>;
+
+function* endpointServicesUnder(service: IService): Generator<EndpointServiceView> {
+  // Duck-typed rather than instanceof: a plugin package may carry its own copy of @tw/core.
+  if ('listeningPort' in service && 'description' in service) yield service as EndpointServiceView;
+  if (isCollection(service)) {
+    for (const child of service) yield* endpointServicesUnder(child);
+  }
+}
+
+function isCollection(service: IService): service is IService & Iterable<IService> {
+  return typeof (service as Partial<Iterable<IService>>)[Symbol.iterator] === 'function';
+}
+
+function safeParse(endpoint: string): ReturnType<typeof parseEndpointDescription> | null {
+  try {
+    return parseEndpointDescription(endpoint);
+  } catch {
+    return null;
+  }
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ipv4Address, unixAddress } from '@tw/core';
+import { checkConfig, loadConfigFile } from '../src/config.js';
+import { defaultConfig } from '../src/default-config.js';
+import { formatTable, genericConnectHint } from '../src/table.js';
+
+describe('config files', () => {
+  it.each([
+    [[], /must hold a JSON object/],
+    [{}, /"services" must be a non-empty array/],
+    [{ services: [] }, /"services" must be a non-empty array/],
+    [{ services: [{ plugin: 'echo' }], port: 1 }, /unknown key "port"/],
+    [{ services: [{ plugn: 'echo' }] }, /services\[0\] has an unknown key "plugn"/],
+    [{ services: [{ plugin: 'echo', options: [] }] }, /services\[0\]\.options must be an object/],
+    [{ services: [{ plugin: 'echo' }], logFormat: 'xml' }, /"logFormat" must be one of text, json/],
+    [{ services: [{ plugin: 'echo' }], logLevel: 'loud' }, /"logLevel" must be/],
+  ])('rejects %j', (data, message) => {
+    expect(() => checkConfig(data, 'tw.json')).toThrow(message);
+  });
+
+  it("resolves a relative dataDir against the file's directory", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-config-'));
+    try {
+      const path = join(dir, 'tw.json');
+      writeFileSync(path, JSON.stringify({ dataDir: 'state', services: [{ plugin: 'echo' }] }));
+      expect(loadConfigFile(path).dataDir).toBe(join(dir, 'state'));
+      writeFileSync(path, '{ "services": [');
+      expect(() => loadConfigFile(path)).toThrow(/is not valid JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the default config puts every service on loopback at its offset from the port base', () => {
+    const config = defaultConfig('/data', 7000);
+    const listens = config.services.flatMap((service) => service.options!['listen'] as string[]);
+    expect(listens.every((endpoint) => endpoint.includes('interface=127.0.0.1'))).toBe(true);
+    expect(listens).toContain('tcp:7000:interface=127.0.0.1');
+    expect(listens).toContain(
+      'tls:7443:interface=127.0.0.1:privateKey=/data/tls/localhost.key:certKey=/data/tls/localhost.crt',
+    );
+    expect(
+      defaultConfig('/data', 0)
+        .services.flatMap((s) => s.options!['listen'] as string[])
+        .every((e) => /^(tcp|tls):0:/.test(e)),
+    ).toBe(true);
+  });
+});
+
+describe('the table', () => {
+  it('derives a way to connect from the endpoint when the plugin gives none', () => {
+    const tcp = ipv4Address('TCP', '127.0.0.1', 7000);
+    expect(genericConnectHint({ endpoint: 'tcp:7000', address: tcp })).toBe('nc 127.0.0.1 7000');
+    expect(
+      genericConnectHint({
+        endpoint: 'tls:7000:privateKey=/k.pem:certKey=/my certs/c.pem',
+        address: tcp,
+      }),
+    ).toBe("openssl s_client -quiet -connect 127.0.0.1:7000 -CAfile '/my certs/c.pem'");
+    expect(genericConnectHint({ endpoint: 'unix:/tmp/s', address: unixAddress('/tmp/s') })).toBe(
+      'nc -U /tmp/s',
+    );
+  });
+
+  it('aligns its columns', () => {
+    const rows = [
+      {
+        service: 'echo',
+        endpoint: 'tcp:7000',
+        address: ipv4Address('TCP', '127.0.0.1', 7000),
+        connect: 'nc 127.0.0.1 7000',
+      },
+      {
+        service: 'finger',
+        endpoint: 'tcp:79',
+        address: ipv4Address('TCP', '127.0.0.1', 79),
+        connect: 'finger demo@127.0.0.1',
+      },
+    ];
+    expect(formatTable(rows, ['note'])).toBe(
+      [
+        '  service  listening on    try',
+        '  echo     127.0.0.1:7000  nc 127.0.0.1 7000',
+        '  finger   127.0.0.1:79    finger demo@127.0.0.1',
+        '',
+        '  note',
+        '',
+      ].join('\n'),
+    );
+  });
+});

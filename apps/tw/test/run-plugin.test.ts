@@ -1,0 +1,112 @@
+import { createServer, connect, type Server } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { killLeftovers, parseTable, startTw, tempDir } from './harness.js';
+
+let data: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  data = tempDir('tw-run-');
+});
+afterEach(() => {
+  killLeftovers();
+  data.remove();
+});
+
+/** Send `text` to the echo server and read it back. */
+function echo(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(text));
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      if (received.length >= text.length) {
+        socket.end();
+        resolve(received);
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('tw <plugin>', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`serves until ${signal}, then stops cleanly with exit code 0`, async () => {
+      const tw = startTw(['echo', '--listen', 'tcp:0:interface=127.0.0.1'], {
+        env: { TW_DATA_DIR: data.path },
+      });
+      await tw.waitForStdout(/Ctrl-C stops it/);
+      const [row] = parseTable(tw.stdout);
+      expect(row).toMatchObject({ service: 'echo', host: '127.0.0.1' });
+      expect(row!.connect).toBe(`nc 127.0.0.1 ${row!.port}`);
+      expect(await echo(row!.port, 'hello, tw\n')).toBe('hello, tw\n');
+
+      tw.child.kill(signal);
+      expect(await tw.exited).toBe(0);
+      expect(tw.stdout).toMatch(/Shutting down[^]*Stopped/);
+      expect(tw.stderr).toBe('');
+    });
+  }
+
+  it('listens on every --listen given', async () => {
+    const tw = startTw(
+      ['echo', '--listen', 'tcp:0:interface=127.0.0.1', '--listen', 'tcp:0:interface=127.0.0.1'],
+      { env: { TW_DATA_DIR: data.path } },
+    );
+    await tw.waitForStdout(/Ctrl-C stops it/);
+    const rows = parseTable(tw.stdout);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(await echo(row.port, 'x')).toBe('x');
+    tw.child.kill('SIGTERM');
+    expect(await tw.exited).toBe(0);
+  });
+
+  it('exits with code 1 when its port is taken', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = blocker.address() as { port: number };
+      const tw = startTw(['echo', '--listen', `tcp:${port}:interface=127.0.0.1`], {
+        env: { TW_DATA_DIR: data.path },
+      });
+      expect(await tw.exited).toBe(1);
+      expect(tw.stdout).toContain('tw could not start');
+      expect(tw.stdout).not.toContain('tw is serving');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('--log-format json writes one JSON object per line, with the listening ports as events', async () => {
+    const tw = startTw(['--log-format', 'json', 'echo', '--listen', 'tcp:0:interface=127.0.0.1'], {
+      env: { TW_DATA_DIR: data.path },
+    });
+    await tw.waitForStdout(/"connect":"nc 127\.0\.0\.1 \d+"/);
+    tw.child.kill('SIGTERM');
+    expect(await tw.exited).toBe(0);
+    const records = tw.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as { level: string; namespace: string; fields: Record<string, unknown> },
+      );
+    const listening = records.find(
+      (record) => record.namespace === 'tw.cli' && 'connect' in record.fields,
+    );
+    expect(listening?.fields).toMatchObject({
+      service: 'echo',
+      endpoint: 'tcp:0:interface=127.0.0.1',
+    });
+    expect(records.every((record) => typeof record.level === 'string')).toBe(true);
+  });
+
+  it('global options may come after the plugin name too', async () => {
+    const tw = startTw(['echo', '--listen', 'tcp:0:interface=127.0.0.1', '--log-format', 'json'], {
+      env: { TW_DATA_DIR: data.path },
+    });
+    await tw.waitForStdout(/"connect":/);
+    tw.child.kill('SIGTERM');
+    expect(await tw.exited).toBe(0);
+    expect(tw.stdout).not.toContain('tw is serving');
+  });
+});

@@ -1,0 +1,7 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@tw/source'] },
+  ssr: { resolve: { conditions: ['@tw/source'] } },
+  test: { name: 'example-chat', include: ['test/**/*.test.ts'] },
+});
