@@ -6,6 +6,8 @@ export default defineProject({
   test: {
     name: 'cli',
     include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
     // The tests run the built `tw` (dist/bin.js): build it once, before any test file starts.
     globalSetup: ['test/global-setup.ts'],
   },

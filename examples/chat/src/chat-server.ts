@@ -11,7 +11,9 @@ reactor.callWhenRunning(() => {
     .addCallbacks(
       (port) => console.log(`chat server listening on ${formatAddress(port.getHost())}`),
       (failure) => {
-        console.error(`chat server could not listen on ${description}: ${failure.getErrorMessage()}`);
+        console.error(
+          `chat server could not listen on ${description}: ${failure.getErrorMessage()}`,
+        );
         reactor.stop();
       },
     );

@@ -7,10 +7,22 @@ import { startExample, stopExample } from '../../echo/test/run-example.js';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-function member(room: ChatRoom): { protocol: ChatProtocol; transport: StringTransport; lines: () => string[] } {
+function member(room: ChatRoom): {
+  protocol: ChatProtocol;
+  transport: StringTransport;
+  lines: () => string[];
+} {
   const protocol = new ChatProtocol(room);
   const transport = new StringTransport().connect(protocol);
-  return { protocol, transport, lines: () => transport.text().split('\n').filter((l) => l.length > 0) };
+  return {
+    protocol,
+    transport,
+    lines: () =>
+      transport
+        .text()
+        .split('\n')
+        .filter((l) => l.length > 0),
+  };
 }
 
 describe('ChatProtocol (string transport)', () => {
@@ -73,7 +85,9 @@ describe('ChatProtocol (string transport)', () => {
 });
 
 /** A raw `net` client that collects lines. */
-function lineClient(port: number): Promise<{ socket: net.Socket; nextLine: () => Promise<string> }> {
+function lineClient(
+  port: number,
+): Promise<{ socket: net.Socket; nextLine: () => Promise<string> }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const lines: string[] = [];
@@ -134,7 +148,12 @@ describe('chat over TCP', () => {
   });
 
   it('`start` runs the server program on the endpoint given', async () => {
-    const { child, match } = await startExample('chat', 'chat-server', ['tcp:0:interface=127.0.0.1'], /listening on 127\.0\.0\.1:(\d+)/);
+    const { child, match } = await startExample(
+      'chat',
+      'chat-server',
+      ['tcp:0:interface=127.0.0.1'],
+      /listening on 127\.0\.0\.1:(\d+)/,
+    );
     try {
       const client = await lineClient(Number(match[1]));
       expect(await client.nextLine()).toMatch(/What is your name/);

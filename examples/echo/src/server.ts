@@ -11,7 +11,9 @@ reactor.callWhenRunning(() => {
     .addCallbacks(
       (port) => console.log(`echo server listening on ${formatAddress(port.getHost())}`),
       (failure) => {
-        console.error(`echo server could not listen on ${description}: ${failure.getErrorMessage()}`);
+        console.error(
+          `echo server could not listen on ${description}: ${failure.getErrorMessage()}`,
+        );
         reactor.stop();
       },
     );

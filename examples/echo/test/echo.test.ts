@@ -58,7 +58,12 @@ describe('the echo example programs', () => {
   });
 
   it('`client` prints what the server echoed', async () => {
-    const server = await startExample('echo', 'server', ['tcp:0:interface=127.0.0.1'], /listening on 127\.0\.0\.1:(\d+)/);
+    const server = await startExample(
+      'echo',
+      'server',
+      ['tcp:0:interface=127.0.0.1'],
+      /listening on 127\.0\.0\.1:(\d+)/,
+    );
     try {
       const client = await startExample(
         'echo',

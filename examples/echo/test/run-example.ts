@@ -21,10 +21,16 @@ export async function startExample(
   if (!existsSync(script)) {
     execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-b', dir], { stdio: 'inherit' });
   }
-  const child = spawn(process.execPath, [script, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const match = await new Promise<RegExpMatchArray>((resolveMatch, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${example} did not print ${ready} in 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${example} did not print ${ready} in 15 s:\n${output}`)),
+      15_000,
+    );
     const onData = (data: Buffer): void => {
       output += data.toString();
       const found = output.match(ready);

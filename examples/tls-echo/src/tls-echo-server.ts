@@ -17,7 +17,9 @@ reactor.callWhenRunning(() => {
       console.log(`try: openssl s_client -quiet -connect 127.0.0.1:${actualPort} -CAfile ${path}`);
     },
     (failure) => {
-      console.error(`TLS echo server could not listen on port ${port}: ${failure.getErrorMessage()}`);
+      console.error(
+        `TLS echo server could not listen on port ${port}: ${failure.getErrorMessage()}`,
+      );
       reactor.stop();
     },
   );

@@ -12,6 +12,8 @@ import {
   type IReactorTLS,
 } from '@tw/core';
 
+export type { CertificateAndKey };
+
 /** The same echo as examples/echo: TLS is the transport's business, not the protocol's. */
 export class Echo extends Protocol {
   override dataReceived(data: Uint8Array): void {
@@ -30,11 +32,19 @@ export function listenTLSEcho(
   port: number,
   certificate: CertificateAndKey,
 ): Deferred<IListeningPort> {
-  return reactor.listenTLS(port, new Factory(Echo), { credentials: certificate }, { interface: '127.0.0.1' });
+  return reactor.listenTLS(
+    port,
+    new Factory(Echo),
+    { credentials: certificate },
+    { interface: '127.0.0.1' },
+  );
 }
 
 /** Write the certificate where a client can be told to trust it; returns the path. */
-export function publishCertificate(certificate: CertificateAndKey): { path: string; fingerprint: string } {
+export function publishCertificate(certificate: CertificateAndKey): {
+  path: string;
+  fingerprint: string;
+} {
   const path = join(tmpdir(), 'tw-tls-echo-cert.pem');
   writeFileSync(path, certificate.cert);
   return { path, fingerprint: inspectCertificate(certificate.cert).fingerprint256 };

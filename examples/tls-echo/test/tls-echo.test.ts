@@ -3,16 +3,44 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientFactory, NodeReactor, Protocol, inspectCertificate, type IListeningPort } from '@tw/core';
-import { listenTLSEcho, makeLocalhostCertificate, type CertificateAndKey } from '../src/tls-echo.js';
+import {
+  ClientFactory,
+  NodeReactor,
+  Protocol,
+  inspectCertificate,
+  type IListeningPort,
+} from '@tw/core';
+import {
+  listenTLSEcho,
+  makeLocalhostCertificate,
+  type CertificateAndKey,
+} from '../src/tls-echo.js';
 import { startExample, stopExample } from '../../echo/test/run-example.js';
 
 /** Run openssl s_client against 127.0.0.1:port, send `input`, resolve with stdout and exit code. */
-function opensslClient(port: number, caFile: string, input: string, extra: string[] = []): Promise<{ out: string; code: number | null }> {
+function opensslClient(
+  port: number,
+  caFile: string,
+  input: string,
+  extra: string[] = [],
+): Promise<{ out: string; code: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'openssl',
-      ['s_client', '-quiet', '-connect', `127.0.0.1:${port}`, '-CAfile', caFile, '-verify_return_error', '-verify_hostname', 'localhost', ...extra],
+      [
+        's_client',
+        '-quiet',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-CAfile',
+        caFile,
+        '-verify_return_error',
+        '-verify_hostname',
+        'localhost',
+        // -quiet implies -ign_eof; we want s_client to close once it has sent our input.
+        '-no_ign_eof',
+        ...extra,
+      ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -78,13 +106,21 @@ describe('TLS echo', () => {
       }
       const factory = new ClientFactory(Client);
       factory.clientConnectionFailed = (_connector, reason) => reject(reason.value as Error);
-      reactor.connectTLS('127.0.0.1', portNumber, factory, { ca: certificate.cert, serverName: 'localhost' });
+      reactor.connectTLS('127.0.0.1', portNumber, factory, {
+        ca: certificate.cert,
+        serverName: 'localhost',
+      });
     });
     expect(received).toBe('tw to tw');
   });
 
   it('`start` runs the server program and prints how to connect', async () => {
-    const { child, match } = await startExample('tls-echo', 'tls-echo-server', ['0'], /-connect 127\.0\.0\.1:\d+ -CAfile (\S+)/);
+    const { child, match } = await startExample(
+      'tls-echo',
+      'tls-echo-server',
+      ['0'],
+      /-connect 127\.0\.0\.1:\d+ -CAfile (\S+)/,
+    );
     try {
       const printed = (await import('node:fs')).readFileSync(match[1]!, 'utf8');
       expect(printed).toContain('BEGIN CERTIFICATE');

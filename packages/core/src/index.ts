@@ -341,7 +341,10 @@ export {
   InMemoryUsernamePasswordDatabaseDontUse,
   InMemoryPasswordChecker,
 } from './cred/checkers/in-memory.js';
-export { PasswordFileChecker, type PasswordFileCheckerOptions } from './cred/checkers/password-file.js';
+export {
+  PasswordFileChecker,
+  type PasswordFileCheckerOptions,
+} from './cred/checkers/password-file.js';
 export {
   SSHPublicKeyChecker,
   AuthorizedKeysChecker,
@@ -409,20 +412,13 @@ export {
 } from './protocol/reconnecting.js';
 
 // Plugins: discovery of installed `tw` plugins and their options.
-export {
-  discoverPlugins,
-  type DiscoverPluginsOptions,
-} from './plugin/discovery.js';
+export { discoverPlugins, type DiscoverPluginsOptions } from './plugin/discovery.js';
 export {
   loadPluginFromPackageDir,
   type DiscoveredPlugin,
   type PluginLoadResult,
 } from './plugin/load-package.js';
-export {
-  readPackageManifest,
-  type TwManifest,
-  type PackageManifest,
-} from './plugin/manifest.js';
+export { readPackageManifest, type TwManifest, type PackageManifest } from './plugin/manifest.js';
 export {
   findPluginProblems,
   isTwPlugin,

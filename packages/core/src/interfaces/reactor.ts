@@ -29,7 +29,11 @@ export interface IReactorTime {
   /** Monotonic seconds (fractional), the reactor's notion of now. */
   seconds(): number;
   /** Run `fn(...args)` after `delay` seconds (0 = on a later turn, never synchronously). */
-  callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): IDelayedCall;
+  callLater<A extends unknown[]>(
+    delay: number,
+    fn: (...args: A) => unknown,
+    ...args: A
+  ): IDelayedCall;
   /** The calls scheduled and still active, in no promised order. */
   getDelayedCalls(): IDelayedCall[];
 }
@@ -89,8 +93,17 @@ export interface TCPConnectOptions {
 
 export interface IReactorTCP {
   /** Listen on `port` (0 picks a free one; read it back from getHost()). */
-  listenTCP(port: number, factory: IProtocolFactory, options?: TCPListenOptions): Deferred<IListeningPort>;
-  connectTCP(host: string, port: number, factory: IClientFactory, options?: TCPConnectOptions): IConnector;
+  listenTCP(
+    port: number,
+    factory: IProtocolFactory,
+    options?: TCPListenOptions,
+  ): Deferred<IListeningPort>;
+  connectTCP(
+    host: string,
+    port: number,
+    factory: IClientFactory,
+    options?: TCPConnectOptions,
+  ): IConnector;
 }
 
 export interface IReactorTLS {
@@ -118,8 +131,16 @@ export interface UNIXListenOptions {
 }
 
 export interface IReactorUNIX {
-  listenUNIX(path: string, factory: IProtocolFactory, options?: UNIXListenOptions): Deferred<IListeningPort>;
-  connectUNIX(path: string, factory: IClientFactory, options?: { readonly timeout?: number }): IConnector;
+  listenUNIX(
+    path: string,
+    factory: IProtocolFactory,
+    options?: UNIXListenOptions,
+  ): Deferred<IListeningPort>;
+  connectUNIX(
+    path: string,
+    factory: IClientFactory,
+    options?: { readonly timeout?: number },
+  ): IConnector;
 }
 
 export interface UDPListenOptions {
@@ -133,7 +154,11 @@ export interface MulticastListenOptions extends UDPListenOptions {
 }
 
 export interface IReactorUDP {
-  listenUDP(port: number, protocol: IDatagramProtocol, options?: UDPListenOptions): Deferred<IUDPTransport>;
+  listenUDP(
+    port: number,
+    protocol: IDatagramProtocol,
+    options?: UDPListenOptions,
+  ): Deferred<IUDPTransport>;
   listenMulticast(
     port: number,
     protocol: IDatagramProtocol,
@@ -169,7 +194,8 @@ export interface IReactorProcess {
 
 /** The reactor most code is handed: time, lifecycle, TCP, TLS, Unix, UDP, processes. */
 export interface IReactor
-  extends IReactorTime,
+  extends
+    IReactorTime,
     IReactorCore,
     IReactorTCP,
     IReactorTLS,
