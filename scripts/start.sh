@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's main-job command: set up, then run the demo servers on loopback.
+# The README's main-job command: set up, then `tw serve` with the embedded default config.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
