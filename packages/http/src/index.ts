@@ -1,0 +1,3 @@
+/**
+ * @tw/http — the public surface. Everything here is re-exported from the module that owns it.
+ */
