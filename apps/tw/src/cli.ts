@@ -3,6 +3,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS, discoverPlugins, type DiscoveredPlugin, type LogLevel } from '@tw/core';
+import { addConnectCommand } from './commands/connect.js';
 import { addPasswdCommand } from './commands/passwd.js';
 import { addPluginsCommand } from './commands/plugins.js';
 import { addPluginCommand } from './commands/run-plugin.js';
@@ -126,6 +127,7 @@ export function buildProgram(
   };
   addServeCommand(program, context);
   addPasswdCommand(program, context);
+  addConnectCommand(program, context);
   addPluginsCommand(program, context);
   for (const found of catalog.plugins) addPluginCommand(program, found, context);
 

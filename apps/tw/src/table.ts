@@ -1,6 +1,8 @@
+import { basename, isAbsolute, relative } from 'node:path';
 import {
   formatAddress,
   parseEndpointDescription,
+  quoteStringArgument,
   type Address,
   type IService,
   type PluginListening,
@@ -32,9 +34,12 @@ export function listeningRows(started: readonly StartedService[]): ListeningRow[
     for (const endpointService of endpointServicesUnder(service)) {
       const port = endpointService.listeningPort;
       if (port === null) continue;
+      const address = port.getHost();
       const listening: PluginListening = {
         endpoint: endpointService.description,
-        address: port.getHost(),
+        address,
+        clientEndpoint: clientEndpointFor(endpointService.description, address),
+        twCommand: twCommand(),
       };
       rows.push({
         service: name,
@@ -64,21 +69,38 @@ export function formatTable(rows: readonly ListeningRow[], notes: readonly strin
     .concat('\n');
 }
 
+/** A command that reaches `listening` when its plugin gives none: `tw connect <endpoint>`. */
+export function genericConnectHint(listening: PluginListening): string {
+  if (listening.clientEndpoint === null) return formatAddress(listening.address);
+  return `${listening.twCommand} connect ${shellQuote(listening.clientEndpoint)}`;
+}
+
 /**
- * A command that reaches `listening` when its plugin gives none: netcat for TCP and Unix
- * sockets, `openssl s_client` for TLS (trusting the endpoint's own certificate file, which is
- * right for the self-signed certificates a data directory holds).
+ * The client endpoint description that reaches a server listening at `address` on `endpoint`:
+ * same scheme; for TLS, trusting the server's own certificate file (right for the self-signed
+ * certificates a data directory holds).
  */
-export function genericConnectHint({ endpoint, address }: PluginListening): string {
-  if (address.family === 'UNIX') return `nc -U ${address.path ?? ''}`;
-  if (address.family !== 'IPv4' && address.family !== 'IPv6') return formatAddress(address);
+export function clientEndpointFor(endpoint: string, address: Address): string | null {
+  if (address.family === 'UNIX') {
+    return address.path === null ? null : `unix:path=${quoteStringArgument(address.path)}`;
+  }
+  if (address.family !== 'IPv4' && address.family !== 'IPv6') return null;
+  const where = `host=${quoteStringArgument(address.host)}:port=${address.port}`;
   const parsed = safeParse(endpoint);
   if (parsed !== null && (parsed.scheme === 'tls' || parsed.scheme === 'ssl')) {
     const certificate = parsed.kwargs['certKey'] ?? parsed.kwargs['privateKey'];
-    const trust = certificate === undefined ? '' : ` -CAfile ${shellQuote(certificate)}`;
-    return `openssl s_client -quiet -connect ${formatAddress(address)}${trust}`;
+    const trust = certificate === undefined ? '' : `:caCerts=${quoteStringArgument(certificate)}`;
+    return `tls:${where}${trust}`;
   }
-  return `nc ${address.host} ${address.port}`;
+  return `tcp:${where}`;
+}
+
+/** `tw` when run through its bin link, else `node <path to bin.js>` relative to here. */
+export function twCommand(): string {
+  const script = process.argv[1] ?? '';
+  if (basename(script) === 'tw') return 'tw';
+  const path = relative(process.cwd(), script);
+  return `node ${path.startsWith('..') || isAbsolute(path) ? script : path}`;
 }
 
 /** What the table reads from a StreamServerEndpointService. */

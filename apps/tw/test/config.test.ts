@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ipv4Address, unixAddress } from '@tw/core';
+import { ipv4Address, ipv6Address, unixAddress, type Address } from '@tw/core';
 import { checkConfig, loadConfigFile } from '../src/config.js';
 import { defaultConfig } from '../src/default-config.js';
-import { formatTable, genericConnectHint } from '../src/table.js';
+import { clientEndpointFor, formatTable, genericConnectHint } from '../src/table.js';
 
 describe('config files', () => {
   it.each([
@@ -51,18 +51,23 @@ describe('config files', () => {
 });
 
 describe('the table', () => {
-  it('derives a way to connect from the endpoint when the plugin gives none', () => {
+  it('derives a `tw connect` command from the endpoint when the plugin gives none', () => {
     const tcp = ipv4Address('TCP', '127.0.0.1', 7000);
-    expect(genericConnectHint({ endpoint: 'tcp:7000', address: tcp })).toBe('nc 127.0.0.1 7000');
-    expect(
+    const hint = (endpoint: string, address: Address): string =>
       genericConnectHint({
-        endpoint: 'tls:7000:privateKey=/k.pem:certKey=/my certs/c.pem',
-        address: tcp,
-      }),
-    ).toBe("openssl s_client -quiet -connect 127.0.0.1:7000 -CAfile '/my certs/c.pem'");
-    expect(genericConnectHint({ endpoint: 'unix:/tmp/s', address: unixAddress('/tmp/s') })).toBe(
-      'nc -U /tmp/s',
+        endpoint,
+        address,
+        clientEndpoint: clientEndpointFor(endpoint, address),
+        twCommand: 'tw',
+      });
+    expect(hint('tcp:7000', tcp)).toBe('tw connect tcp:host=127.0.0.1:port=7000');
+    expect(hint('tcp6:7000:interface=\\:\\:1', ipv6Address('TCP', '::1', 7000))).toBe(
+      "tw connect 'tcp:host=\\:\\:1:port=7000'",
     );
+    expect(hint('tls:7000:privateKey=/k.pem:certKey=/my certs/c.pem', tcp)).toBe(
+      "tw connect 'tls:host=127.0.0.1:port=7000:caCerts=/my certs/c.pem'",
+    );
+    expect(hint('unix:/tmp/s', unixAddress('/tmp/s'))).toBe('tw connect unix:path=/tmp/s');
   });
 
   it('aligns its columns', () => {

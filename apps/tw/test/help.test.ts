@@ -1,7 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killLeftovers, repoRoot, runTw, tempDir } from './harness.js';
+
+const fingerVersion = (
+  JSON.parse(readFileSync(join(repoRoot, 'examples', 'finger', 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 afterEach(killLeftovers);
 
@@ -25,14 +31,19 @@ describe('tw --help', () => {
     expect(stdout).toContain('--max-query-length <number>');
     expect(stdout).toContain('--allow-listing');
     expect(stdout).toContain('--no-allow-listing');
-    expect(stdout).toContain(`From tw-finger@0.1.0 (${join(repoRoot, 'examples', 'finger')})`);
+    expect(stdout).toContain(
+      `From tw-finger@${fingerVersion} (${join(repoRoot, 'examples', 'finger')})`,
+    );
   });
 
   it('`tw plugins` says which package each plugin comes from', async () => {
     const { code, stdout } = await runTw(['plugins']);
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      new RegExp(`^finger +tw-finger@0\\.1\\.0 +${join(repoRoot, 'examples', 'finger')}$`, 'm'),
+      new RegExp(
+        `^finger +tw-finger@${fingerVersion.replace(/\./g, '\\.')} +${join(repoRoot, 'examples', 'finger')}$`,
+        'm',
+      ),
     );
     expect(stdout).toMatch(/^echo +@tw\/example-echo/m);
   });

@@ -1,6 +1,7 @@
 import { createServer, connect, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { killLeftovers, parseTable, startTw, tempDir } from './harness.js';
+import { runShell } from './clients.js';
 
 let data: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -37,8 +38,11 @@ describe('tw <plugin>', () => {
       await tw.waitForStdout(/Ctrl-C stops it/);
       const [row] = parseTable(tw.stdout);
       expect(row).toMatchObject({ service: 'echo', host: '127.0.0.1' });
-      expect(row!.connect).toBe(`nc 127.0.0.1 ${row!.port}`);
+      expect(row!.connect).toBe(
+        `node apps/tw/dist/bin.js connect tcp:host=127.0.0.1:port=${row!.port}`,
+      );
       expect(await echo(row!.port, 'hello, tw\n')).toBe('hello, tw\n');
+      expect(await runShell(row!.connect, 'via tw connect\n')).toBe('via tw connect\n');
 
       tw.child.kill(signal);
       expect(await tw.exited).toBe(0);
@@ -80,7 +84,7 @@ describe('tw <plugin>', () => {
     const tw = startTw(['--log-format', 'json', 'echo', '--listen', 'tcp:0:interface=127.0.0.1'], {
       env: { TW_DATA_DIR: data.path },
     });
-    await tw.waitForStdout(/"connect":"nc 127\.0\.0\.1 \d+"/);
+    await tw.waitForStdout(/"connect":"[^"]* connect tcp:host=127\.0\.0\.1:port=\d+"/);
     tw.child.kill('SIGTERM');
     expect(await tw.exited).toBe(0);
     const records = tw.stdout

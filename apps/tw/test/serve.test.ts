@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PasswordFileChecker, UsernamePassword } from '@tw/core';
-import { converse } from './clients.js';
+import { converse, runShell } from './clients.js';
 import { killLeftovers, parseTable, startTw, tempDir, type TableRow } from './harness.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -22,28 +22,16 @@ describe('tw serve (the default config)', () => {
     const rows = parseTable(tw.stdout);
     expect(rows.map((row) => row.service).sort()).toEqual(['chat', 'echo', 'echo', 'finger']);
 
+    // Every row's "try" command is run as printed, so the hints a newcomer copies really work.
     const certificate = join(dataDir, 'tls', 'localhost.crt');
-    const answer = (row: TableRow): Promise<string> => {
-      if (row.connect.startsWith('openssl')) {
-        expect(row.connect).toContain(`-CAfile ${certificate}`);
-        return converse(row.port, 'over TLS\n', (text) => text.includes('\n'), { ca: certificate });
-      }
-      switch (row.service) {
-        case 'echo':
-          return converse(row.port, 'plain\n', (text) => text.includes('\n'));
-        case 'chat':
-          return converse(row.port, null, (text) => text.includes('\n'));
-        case 'finger':
-          return converse(row.port, 'demo\r\n', () => false);
-        default:
-          throw new Error(`unexpected service ${row.service}`);
-      }
-    };
+    const input: Record<string, string> = { echo: 'hello\n', chat: 'neo\n', finger: '' };
+    const answer = (row: TableRow): Promise<string> => runShell(row.connect, input[row.service]!);
     const expected: Record<string, RegExp> = {
-      echo: /^(plain|over TLS)\n$/,
-      chat: /What is your name\?/,
+      echo: /^hello\n$/,
+      chat: /What is your name\?\nHello neo\./,
       finger: /^Login: demo +Name: Demo User\r\n[^]*Plan:\r\n/,
     };
+    expect(rows.filter((row) => row.connect.includes(`caCerts=${certificate}`))).toHaveLength(1);
     for (const row of rows) expect(await answer(row)).toMatch(expected[row.service]!);
 
     // The data directory was made on first start, with the demo account and the samples.

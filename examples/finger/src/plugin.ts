@@ -82,11 +82,10 @@ const fingerPlugin: TwPlugin<FingerPluginOptions> = {
     return service;
   },
 
-  connectHint({ address }: PluginListening): string {
-    if (address.family !== 'IPv4' && address.family !== 'IPv6') return "printf 'demo\\r\\n' | nc …";
+  connectHint({ address, clientEndpoint, twCommand }: PluginListening): string {
     // Debian's finger client only speaks to port 79; elsewhere any TCP client will do.
-    if (address.port === 79) return `finger demo@${address.host}`;
-    return `printf 'demo\\r\\n' | nc ${address.host} ${address.port}`;
+    if (address.family === 'IPv4' && address.port === 79) return `finger demo@${address.host}`;
+    return `printf 'demo\\r\\n' | ${twCommand} connect ${clientEndpoint ?? '<endpoint>'}`;
   },
 
   prepareDataDir(dataDir: string): Promise<void> {

@@ -65,6 +65,16 @@ export class FingerServer extends LineReceiver {
     this.reply([FingerReplies.tooLong(this.settings.maxQueryLength)]);
   }
 
+  /**
+   * The client half-closed (sent its query, then EOF, as `nc -N` or `tw connect` do): the answer
+   * may still be on its way, so only a client that never sent a query is dropped here.
+   */
+  readConnectionLost(): void {
+    if (!this.answered) this.transport.loseConnection();
+  }
+
+  writeConnectionLost(): void {}
+
   override connectionLost(reason: Failure): void {
     this.idle?.cancel();
     super.connectionLost(reason);

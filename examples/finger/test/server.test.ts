@@ -160,4 +160,21 @@ describe('FingerServer', () => {
     await settle();
     expect(transport.value().byteLength).toBe(before);
   });
+
+  it('still answers a client that half-closed right after its query (nc -N, tw connect)', async () => {
+    const { transport, protocol } = connect();
+    protocol.dataReceived(new TextEncoder().encode('demo\r\n'));
+    protocol.readConnectionLost();
+    expect(transport.disconnecting).toBe(false);
+    await settle();
+    expect(transport.text()).toContain('Name: Demo User\r\n');
+    expect(transport.disconnecting).toBe(true);
+  });
+
+  it('closes at once when the client half-closes without sending a query', () => {
+    const { transport, protocol } = connect();
+    protocol.readConnectionLost();
+    expect(transport.text()).toBe('');
+    expect(transport.disconnecting).toBe(true);
+  });
 });

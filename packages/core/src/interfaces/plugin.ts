@@ -37,8 +37,8 @@ export interface TwPlugin<O extends Record<string, unknown> = Record<string, unk
   makeService(options: O, context: PluginContext): IService | Promise<IService>;
   /**
    * Optional: one line telling a user how to reach one of this plugin's listening ports, for the
-   * table `tw` prints (`curl http://127.0.0.1:8080/`). Without it `tw` derives one from the
-   * endpoint (`nc HOST PORT`, `openssl s_client …` for TLS).
+   * table `tw` prints (`curl http://127.0.0.1:8080/`). Without it `tw` prints
+   * `tw connect <clientEndpoint>`, which works wherever `tw` does.
    */
   connectHint?(listening: PluginListening): string;
   /**
@@ -54,4 +54,11 @@ export interface PluginListening {
   readonly endpoint: string;
   /** The address actually bound (the real port when the description said 0). */
   readonly address: Address;
+  /**
+   * A client endpoint description that reaches it (`tcp:host=127.0.0.1:port=7000`), for hints
+   * such as `tw connect <clientEndpoint>`; null when `tw` cannot derive one.
+   */
+  readonly clientEndpoint: string | null;
+  /** How to run `tw` here (`tw`, or `node apps/tw/dist/bin.js` inside the repository). */
+  readonly twCommand: string;
 }
