@@ -1,5 +1,6 @@
 // `pnpm --filter @tw/example-chat start [endpoint]` — a line-based chat server, by default on
-// tcp:7001 on loopback. Try two terminals of `nc 127.0.0.1 7001`.
+// tcp:7001 on loopback. Try two terminals of
+// `node apps/tw/dist/bin.js connect tcp:host=127.0.0.1:port=7001` (or nc).
 import { NodeReactor, formatAddress, serverFromString } from '@tw/core';
 import { ChatFactory } from './chat.js';
 

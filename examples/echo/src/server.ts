@@ -1,5 +1,6 @@
 // `pnpm --filter @tw/example-echo start [endpoint]` — an echo server, by default on
-// tcp:7000 on loopback. Try: `printf 'hello\n' | nc -q1 127.0.0.1 7000`.
+// tcp:7000 on loopback. Try:
+// `printf 'hello\n' | node apps/tw/dist/bin.js connect tcp:host=127.0.0.1:port=7000`.
 import { NodeReactor, formatAddress, serverFromString } from '@tw/core';
 import { echoFactory } from './echo.js';
 
