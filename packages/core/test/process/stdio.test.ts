@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Failure } from '../../src/defer/failure.js';
 import { ConnectionDone, ConnectionLost } from '../../src/errors/connection.js';
@@ -211,41 +209,9 @@ describe('StandardIO over injected streams', () => {
 });
 
 const here = dirname(fileURLToPath(import.meta.url));
-const packageRoot = join(here, '..', '..');
-const builtStdio = join(packageRoot, 'dist', 'reactor', 'node', 'stdio.js');
 const childScript = join(here, 'fixtures', 'stdio-line-echo.mjs');
 
-/** Newest modification time under `dir`, to tell whether dist is stale. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 describe('StandardIO in a real child process', () => {
-  beforeAll(() => {
-    // The child runs plain Node against the build (CI builds before testing; locally we build
-    // when dist is missing or older than the sources).
-    const sources = ['reactor', 'framing', 'protocol', 'errors', 'defer'].map((dir) =>
-      newestSource(join(packageRoot, 'src', dir)),
-    );
-    if (!existsSync(builtStdio) || statSync(builtStdio).mtimeMs < Math.max(...sources)) {
-      try {
-        execFileSync(
-          process.execPath,
-          [join(packageRoot, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-b'],
-          { cwd: packageRoot, stdio: 'pipe', timeout: 170_000 },
-        );
-      } catch {
-        // Type errors elsewhere in the package still emit JavaScript; the check below decides.
-      }
-    }
-    expect(existsSync(builtStdio)).toBe(true);
-  }, 180_000);
-
   it('runs a LineReceiver over the child own stdin/stdout; "quit" closes it and the child exits 0', async () => {
     const protocol = new RecordingProcessProtocol();
     const transport = spawn(protocol, process.execPath, ['node', childScript]);

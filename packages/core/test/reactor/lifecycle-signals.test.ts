@@ -1,49 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const packageRoot = join(here, '..', '..');
-const builtReactor = join(packageRoot, 'dist', 'reactor', 'node', 'node-reactor.js');
 const script = join(here, 'fixtures', 'graceful-server.mjs');
-
-/** Newest modification time of the reactor sources, to tell whether dist is stale. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  // The child runs plain Node against the build (CI builds before testing; locally we build
-  // when dist is missing or older than the reactor's sources).
-  const stale =
-    !existsSync(builtReactor) ||
-    statSync(builtReactor).mtimeMs < newestSource(join(packageRoot, 'src', 'reactor'));
-  if (stale) {
-    try {
-      execFileSync(
-        process.execPath,
-        [join(packageRoot, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-b'],
-        {
-          cwd: packageRoot,
-          stdio: 'pipe',
-          timeout: 170_000,
-        },
-      );
-    } catch {
-      // Type errors elsewhere in the package still emit JavaScript; the check below decides.
-    }
-  }
-  expect(existsSync(builtReactor)).toBe(true);
-}, 180_000);
 
 let child: ChildProcess | null = null;
 afterEach(() => {

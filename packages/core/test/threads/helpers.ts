@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,44 +22,12 @@ export function recordedCalls(): RecordedCall[] {
   return global.__twThreadFixtureCalls;
 }
 
-/** Source folders whose compiled output pool workers load (worker scripts and what they import). */
-const WORKER_SOURCES = ['threads', 'errors'];
-
-/** True when some .ts file under `dir` has no compiled .js in dist, or a newer one than it. */
-function staleUnder(dir: string): boolean {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (staleUnder(path)) return true;
-      continue;
-    }
-    if (!entry.name.endsWith('.ts')) continue;
-    const built = path
-      .replace(join(packageRoot, 'src'), join(packageRoot, 'dist'))
-      .replace(/\.ts$/, '.js');
-    if (!existsSync(built) || statSync(built).mtimeMs < statSync(path).mtimeMs) return true;
-  }
-  return false;
-}
-
 /**
  * Pool workers run the compiled worker scripts from dist/threads (tests run the TypeScript
- * sources, which a worker thread cannot load). CI builds before testing; locally, build when
- * dist is missing or older than the sources. Call from beforeAll with a long timeout.
+ * sources, which a worker thread cannot load); the core project's globalSetup builds dist.
+ * Fail early, with the path, if a script is missing.
  */
 export function ensureWorkerScriptsBuilt(): void {
-  const stale = WORKER_SOURCES.some((dir) => staleUnder(join(packageRoot, 'src', dir)));
-  if (stale) {
-    try {
-      execFileSync(
-        process.execPath,
-        [join(packageRoot, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-b'],
-        { cwd: packageRoot, stdio: 'pipe', timeout: 170_000 },
-      );
-    } catch {
-      // Type errors elsewhere in the package still emit JavaScript; the check below decides.
-    }
-  }
   for (const script of ['pool-worker.js', 'adbapi-worker.js', 'worker-api.js']) {
     const path = join(packageRoot, 'dist', 'threads', script);
     if (!existsSync(path)) throw new Error(`Building @tw/core did not produce ${path}`);
