@@ -12,8 +12,14 @@ export function isTLSTransport(transport: ITransport): transport is ITLSTranspor
   return typeof (transport as Partial<ITLSTransport>).startTLS === 'function';
 }
 
+/**
+ * True when `transport` runs over TLS now: it has the TLS session methods *and* its handshake
+ * completed. (Socket transports carry the methods from the start, because a plain connection can
+ * become TLS through startTLS, so the methods alone do not mean the connection is encrypted.)
+ */
 export function isSSLTransport(transport: ITransport): transport is ISSLTransport {
-  return typeof (transport as Partial<ISSLTransport>).getPeerCertificate === 'function';
+  const candidate = transport as Partial<ISSLTransport>;
+  return typeof candidate.getPeerCertificate === 'function' && candidate.tlsEstablished === true;
 }
 
 export function isHalfCloseableTransport(
