@@ -1,0 +1,29 @@
+import type { IRequest, IResource, ISession } from '../interfaces.js';
+
+/**
+ * What the server protocol needs from a site (twisted.web.server.Site): the resource for a
+ * request, and optionally sessions and body-argument parsing. `Site` (src/resource/site.ts)
+ * implements it; any object with getResourceFor() will do for tests and small servers.
+ */
+export interface IRequestSite {
+  /**
+   * Walk the resource tree for `request` (consuming request.postpath into prepath) and return
+   * the resource to render. Called once the request's headers are complete, before its body.
+   * A throw becomes a 500.
+   */
+  getResourceFor(request: IRequest): IResource;
+  /** The session with this uid, or null when there is none (or it expired). */
+  getSession?(uid: string): ISession | null;
+  /** A new session, registered under its uid. */
+  makeSession?(): ISession;
+  /** Session cookie name (default 'TW_SESSION'). */
+  readonly sessionCookieName?: string;
+  /**
+   * Called once a buffered body is complete, before render(): parse form bodies
+   * (application/x-www-form-urlencoded, multipart/form-data) into args with request.addArg().
+   * Not called for streaming resources.
+   */
+  parseBodyArgs?(request: IRequest & { addArg(name: string, value: string): void }): void;
+  /** Called when a response is finished (access log); errors thrown here are logged, not sent. */
+  logRequest?(request: IRequest): void;
+}
