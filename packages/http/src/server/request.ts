@@ -221,6 +221,10 @@ export class Request implements IRequest, IConsumer {
   getSession(): ISession {
     if (this.session !== null) return this.session;
     const site = this.channel.site;
+    if (site.sessionForRequest !== undefined) {
+      this.session = site.sessionForRequest(this);
+      return this.session;
+    }
     if (site.getSession === undefined || site.makeSession === undefined)
       throw new NoSessionsError();
     const cookieName = site.sessionCookieName ?? DEFAULT_SESSION_COOKIE;

@@ -19,6 +19,12 @@ export interface IRequestSite {
   /** Session cookie name (default 'TW_SESSION'). */
   readonly sessionCookieName?: string;
   /**
+   * The whole of request.getSession() when the site provides it: find or make the session
+   * for `request`, set its cookie, and refuse to hand a session made over HTTPS to a plain-HTTP
+   * request (Site does this). Without it, Request uses getSession/makeSession above.
+   */
+  sessionForRequest?(request: IRequest): ISession;
+  /**
    * Called once a buffered body is complete, before render(): parse form bodies
    * (application/x-www-form-urlencoded, multipart/form-data) into args with request.addArg().
    * Not called for streaming resources.

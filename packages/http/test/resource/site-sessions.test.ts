@@ -91,6 +91,15 @@ describe('sessions through the Site', () => {
     expect(cookiePair(plain)).not.toBe(cookie);
   });
 
+  it('request.getSession() never hands a session made over HTTPS to plain HTTP', () => {
+    const harness = siteHarness(new Counter());
+    const [secure] = harness.exchange('GET / HTTP/1.1\r\nHost: t\r\n\r\n', { secure: true });
+    const cookie = cookiePair(secure!);
+    const plain = harness.request('GET', '/', { Cookie: cookie });
+    expect(plain.body).toBe('1');
+    expect(cookiePair(plain)).not.toBe(cookie);
+  });
+
   it('caps the number of sessions', () => {
     const harness = siteHarness(new Counter(), { maxSessions: 3 });
     for (let i = 0; i < 10; i++) harness.request('GET', '/');
