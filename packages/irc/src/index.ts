@@ -1,0 +1,3 @@
+/**
+ * @tw/irc — the public surface. Everything here is re-exported from the module that owns it.
+ */
