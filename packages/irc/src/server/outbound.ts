@@ -1,0 +1,112 @@
+import { escapeTagValue } from '../wire/tags.js';
+import type { ServerUser } from './user.js';
+
+/** A message the server sends, before per-recipient tags are added. */
+export interface OutboundMessage {
+  /** `nick!user@host`, the server name, or null for none (ERROR). */
+  readonly source: string | null;
+  readonly command: string;
+  readonly params: readonly string[];
+  /** Client-only tags (`+name`) relayed to recipients with message-tags. */
+  readonly clientTags?: ReadonlyMap<string, string> | undefined;
+  /** The sender's account, shown as `account=` to recipients with account-tag. */
+  readonly account?: string | null | undefined;
+}
+
+/**
+ * Commands whose last parameter is free text: it always gets the ':' marker, as servers do,
+ * so clients that look for it (older ones do) find it.
+ */
+const TEXT_COMMANDS = new Set([
+  'PRIVMSG',
+  'NOTICE',
+  'QUIT',
+  'PART',
+  'KICK',
+  'TOPIC',
+  'AWAY',
+  'ERROR',
+  'KILL',
+  'WALLOPS',
+]);
+
+/** Numerics whose last parameter is a word or number, not text: sent without the ':'. */
+const NUMERICS_WITHOUT_TEXT = new Set([
+  '004',
+  '221',
+  '324',
+  '329',
+  '333',
+  '341',
+  '346',
+  '348',
+  '367',
+]);
+
+const encoder = new TextEncoder();
+
+/** `command params…` with the trailing-parameter rules applied (no tags, source or CRLF). */
+export function formatBody(command: string, params: readonly string[]): string {
+  let out = command;
+  const last = params.length - 1;
+  const forceTrailing =
+    TEXT_COMMANDS.has(command) || (/^\d{3}$/.test(command) && !NUMERICS_WITHOUT_TEXT.has(command));
+  for (let i = 0; i < params.length; i++) {
+    const param = params[i]!;
+    if (
+      i === last &&
+      (forceTrailing || param === '' || param.includes(' ') || param.startsWith(':'))
+    ) {
+      out += ` :${param}`;
+    } else {
+      out += ` ${param}`;
+    }
+  }
+  return out;
+}
+
+/**
+ * One message on its way to many recipients: formatted once per distinct set of tags the
+ * recipients asked for (server-time, account-tag, message-tags), so a fan-out to a thousand
+ * members costs a handful of encodings, not a thousand.
+ */
+export class Delivery {
+  private readonly body: string;
+  private readonly cache: (Uint8Array | undefined)[] = [];
+  private readonly time: string;
+
+  constructor(
+    readonly message: OutboundMessage,
+    now: Date,
+  ) {
+    const source = message.source === null ? '' : `:${message.source} `;
+    this.body = source + formatBody(message.command, message.params) + '\r\n';
+    this.time = now.toISOString();
+  }
+
+  /** The bytes for `user`, with exactly the tags its capabilities ask for. */
+  bytesFor(user: ServerUser): Uint8Array {
+    let profile = 0;
+    if (user.hasCap('server-time')) profile |= 1;
+    if (this.message.account != null && user.hasCap('account-tag')) profile |= 2;
+    if (this.message.clientTags !== undefined && user.hasCap('message-tags')) profile |= 4;
+    let bytes = this.cache[profile];
+    if (bytes === undefined) {
+      bytes = encoder.encode(this.lineFor(profile));
+      this.cache[profile] = bytes;
+    }
+    return bytes;
+  }
+
+  private lineFor(profile: number): string {
+    const tags: string[] = [];
+    if ((profile & 4) !== 0) {
+      for (const [key, value] of this.message.clientTags!) {
+        tags.push(value === '' ? key : `${key}=${escapeTagValue(value)}`);
+      }
+    }
+    if ((profile & 1) !== 0) tags.push(`time=${this.time}`);
+    if ((profile & 2) !== 0) tags.push(`account=${escapeTagValue(this.message.account!)}`);
+    return tags.length === 0 ? this.body : `@${tags.join(';')} ${this.body}`;
+  }
+}

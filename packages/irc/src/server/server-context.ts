@@ -1,0 +1,48 @@
+import type { IReactorTime } from '@tw/core';
+import type { IRCServerConfig } from './config.js';
+import { isupportTokens } from './isupport.js';
+import { Delivery, type OutboundMessage } from './outbound.js';
+import { IRCServerState } from './state.js';
+import type { ServerUser } from './user.js';
+import { lowerIRC } from '../wire/casemapping.js';
+
+/**
+ * What every connection of one server shares: the config, the reactor, the users and channels,
+ * and the ways to send one message to many clients.
+ */
+export class IRCServerContext {
+  readonly state: IRCServerState;
+  /** When the server started (003 RPL_CREATED). */
+  readonly createdAt: Date;
+  /** The ISUPPORT tokens, computed once from the config. */
+  readonly isupport: readonly string[];
+  readonly fold: (name: string) => string;
+
+  constructor(
+    readonly reactor: IReactorTime,
+    readonly config: IRCServerConfig,
+  ) {
+    this.fold = (name) => lowerIRC(name, 'rfc1459');
+    this.state = new IRCServerState(this.fold, config.whowasHistory);
+    this.createdAt = config.now();
+    this.isupport = isupportTokens(config);
+  }
+
+  /** Wall-clock unix seconds. */
+  unixNow(): number {
+    return Math.floor(this.config.now().getTime() / 1000);
+  }
+
+  /** Send `message` to each recipient, each with the tags its capabilities ask for. */
+  deliver(message: OutboundMessage, recipients: Iterable<ServerUser>): void {
+    const delivery = new Delivery(message, this.config.now());
+    for (const user of recipients) user.link.sendBytes(delivery.bytesFor(user));
+  }
+
+  /** Send `message` to the members of `user`'s channels (each once), and to `user` if asked. */
+  deliverToNeighbours(user: ServerUser, message: OutboundMessage, includeSelf: boolean): void {
+    const recipients = this.state.neighboursOf(user);
+    if (includeSelf) recipients.add(user);
+    this.deliver(message, recipients);
+  }
+}
