@@ -30,6 +30,8 @@ export function defaultConfig(dataDir: string, portBase: number = DEFAULT_PORT_B
     { plugin: 'echo', options: { listen: [tcp(0), tls(443)] } },
     { plugin: 'chat', options: { listen: [tcp(1)] } },
     { plugin: 'finger', options: { listen: [tcp(79)], allowListing: true } },
+    // <data dir>/www, whose sample index.html links to the live list of services at /services.
+    { plugin: 'web', options: { listen: [tcp(80)], servicesPage: true } },
   ];
   return { dataDir, logFormat: 'text', sampleData: true, services };
 }

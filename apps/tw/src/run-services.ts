@@ -56,7 +56,13 @@ export async function runServices(
     const root = new MultiService();
     const started: StartedService[] = [];
     for (const spec of specs) {
-      const context = { reactor, dataDir, log: new Logger(`tw.${spec.name}`) };
+      const context = {
+        reactor,
+        dataDir,
+        log: new Logger(`tw.${spec.name}`),
+        // Read at request time, so a status page sees every service once all are listening.
+        services: () => listeningRows(started),
+      };
       let service;
       try {
         service = await spec.plugin.makeService(spec.options, context);

@@ -6,19 +6,13 @@ import {
   type Address,
   type IService,
   type PluginListening,
+  type RunningServiceListing,
   type StreamServerEndpointService,
   type TwPlugin,
 } from '@tw/core';
 
-/** One line of the table `tw` prints once its services listen. */
-export interface ListeningRow {
-  /** The service's name (the plugin's name unless the config named it). */
-  readonly service: string;
-  readonly endpoint: string;
-  readonly address: Address;
-  /** A command a user can paste to talk to it. */
-  readonly connect: string;
-}
+/** One line of the table `tw` prints once its services listen (also what PluginContext.services gives). */
+export type ListeningRow = RunningServiceListing;
 
 /** A top-level service `tw` started, and the plugin that made it. */
 export interface StartedService {
@@ -43,7 +37,9 @@ export function listeningRows(started: readonly StartedService[]): ListeningRow[
       };
       rows.push({
         service: name,
-        ...listening,
+        plugin: plugin.name,
+        endpoint: listening.endpoint,
+        address,
         connect: plugin.connectHint?.(listening) ?? genericConnectHint(listening),
       });
     }
@@ -52,7 +48,10 @@ export function listeningRows(started: readonly StartedService[]): ListeningRow[
 }
 
 /** The table, as text: one row per port, columns aligned, then the `notes` lines. */
-export function formatTable(rows: readonly ListeningRow[], notes: readonly string[] = []): string {
+export function formatTable(
+  rows: readonly Pick<ListeningRow, 'service' | 'address' | 'connect'>[],
+  notes: readonly string[] = [],
+): string {
   const header = ['service', 'listening on', 'try'] as const;
   const cells = rows.map((row) => [row.service, formatAddress(row.address), row.connect] as const);
   const widths = [0, 1].map((column) =>

@@ -4,11 +4,17 @@ import { binPath, repoRoot } from './harness.js';
 
 /**
  * The CLI tests spawn `node apps/tw/dist/bin.js`, which loads the plugins' built modules, so
- * build the CLI and the example plugins first. `tsc -b` is incremental: after `pnpm build` (as
+ * build the CLI and the plugins (the examples and @tw/http's `tw web`) first. `tsc -b` is incremental: after `pnpm build` (as
  * in CI) it only checks timestamps.
  */
 export default function setup(): void {
-  const projects = ['apps/tw', 'examples/echo', 'examples/chat', 'examples/finger'];
+  const projects = [
+    'apps/tw',
+    'examples/echo',
+    'examples/chat',
+    'examples/finger',
+    'packages/http',
+  ];
   try {
     execFileSync(
       process.execPath,

@@ -20,16 +20,23 @@ describe('tw serve (the default config)', () => {
     const tw = startTw(['serve'], { env: { TW_DATA_DIR: dataDir, TW_PORT_BASE: '0' } });
     await tw.waitForStdout(/Ctrl-C stops it/);
     const rows = parseTable(tw.stdout);
-    expect(rows.map((row) => row.service).sort()).toEqual(['chat', 'echo', 'echo', 'finger']);
+    expect(rows.map((row) => row.service).sort()).toEqual([
+      'chat',
+      'echo',
+      'echo',
+      'finger',
+      'web',
+    ]);
 
     // Every row's "try" command is run as printed, so the hints a newcomer copies really work.
     const certificate = join(dataDir, 'tls', 'localhost.crt');
-    const input: Record<string, string> = { echo: 'hello\n', chat: 'neo\n', finger: '' };
+    const input: Record<string, string> = { echo: 'hello\n', chat: 'neo\n', finger: '', web: '' };
     const answer = (row: TableRow): Promise<string> => runShell(row.connect, input[row.service]!);
     const expected: Record<string, RegExp> = {
       echo: /^hello\n$/,
       chat: /What is your name\?\nHello neo\./,
       finger: /^Login: demo +Name: Demo User\r\n[^]*Plan:\r\n/,
+      web: /<title>It works: tw web<\/title>[^]*<a href="\/services">/,
     };
     expect(rows.filter((row) => row.connect.includes(`caCerts=${certificate}`))).toHaveLength(1);
     for (const row of rows) expect(await answer(row)).toMatch(expected[row.service]!);
@@ -40,6 +47,15 @@ describe('tw serve (the default config)', () => {
     const checker = new PasswordFileChecker(join(dataDir, 'passwd'));
     expect(await checker.requestAvatarId(new UsernamePassword('demo', 'demo'))).toBe('demo');
     expect(existsSync(join(dataDir, 'finger', 'demo', '.plan'))).toBe(true);
+
+    // The web service's /services page lists every row of the table, escaped.
+    const web = rows.find((row) => row.service === 'web')!;
+    const page = await (await fetch(`http://${web.host}:${web.port}/services`)).text();
+    for (const row of rows) {
+      expect(page).toContain(`<td>${row.service}</td>`);
+      expect(page).toContain(`<td>${row.host}:${row.port}</td>`);
+    }
+    expect(page).toContain(String.raw`<code>printf 'demo\r\n' | `);
 
     tw.child.kill('SIGTERM');
     expect(await tw.exited).toBe(0);

@@ -21,6 +21,26 @@ export interface PluginContext {
   readonly log: ILogger;
   /** The data directory `tw` runs with (created if missing); plugins keep their state under it. */
   readonly dataDir: string;
+  /**
+   * Optional: what `tw` is serving right now, one entry per listening port, as in the table it
+   * prints (a status page renders it). Call it when needed, not in makeService: services that
+   * start later are not listening yet. Absent when the plugin runs outside `tw`.
+   */
+  readonly services?: () => readonly RunningServiceListing[];
+}
+
+/** One listening port of a service `tw` runs (see PluginContext.services). */
+export interface RunningServiceListing {
+  /** The service's name (the plugin's name unless the config named it). */
+  readonly service: string;
+  /** The name of the plugin that made the service. */
+  readonly plugin: string;
+  /** The endpoint description it was started with. */
+  readonly endpoint: string;
+  /** The address actually bound. */
+  readonly address: Address;
+  /** A command a user can paste to talk to it (TwPlugin.connectHint). */
+  readonly connect: string;
 }
 
 /**

@@ -18,9 +18,12 @@ export class Deadline {
     this.onExpire = onExpire;
   }
 
-  /** Expire `seconds` from now (replacing any earlier setting). */
-  set(seconds: number): void {
-    const at = this.clock.seconds() + seconds;
+  /**
+   * Expire `seconds` from now (replacing any earlier setting). `now` is the clock's time when
+   * the caller has just read it: one reading can serve a whole batch of requests.
+   */
+  set(seconds: number, now: number = this.clock.seconds()): void {
+    const at = now + seconds;
     this.deadline = at;
     if (this.timer === null || at < this.timerAt) this.arm(at, seconds);
   }

@@ -43,7 +43,9 @@ export function parseQueryArgs(
 /** Path segments after the leading '/', percent-decoded (a malformed escape is kept as sent). */
 export function pathSegments(path: string): string[] {
   if (path.charCodeAt(0) !== 0x2f) return [];
+  if (path.length === 1) return [''];
   const raw = path.slice(1).split('/');
+  if (path.indexOf('%') < 0) return raw;
   for (let i = 0; i < raw.length; i++) {
     const segment = raw[i]!;
     if (segment.includes('%')) {

@@ -57,9 +57,14 @@ export class NoSessionsError extends TwError {
 }
 
 type ResponseMode = 'none' | 'length' | 'chunked' | 'eof';
+type Latin1WritableBuffer = Buffer & {
+  latin1Write(text: string, offset: number, length: number): number;
+};
 
 const DEFAULT_SESSION_COOKIE = 'TW_SESSION';
 const encoder = new TextEncoder();
+/** The content of a request without a body: shared, since a zero-length array cannot change. */
+const EMPTY_BODY = new Uint8Array(0);
 
 /**
  * One HTTP request and its response (twisted.web.server.Request). Created by HTTPChannel when
@@ -78,7 +83,7 @@ export class Request implements IRequest, IConsumer {
   readonly responseHeaders = new Headers();
   prepath: string[] = [];
   postpath: string[];
-  content: Uint8Array = new Uint8Array(0);
+  content: Uint8Array = EMPTY_BODY;
   bodyStream: IRequestBodyStream | null = null;
   code = 200;
   codeMessage: string | undefined = undefined;
@@ -461,7 +466,8 @@ export class Request implements IRequest, IConsumer {
       const take = Math.min(body.byteLength, this.expectedLength);
       const headLength = head.length;
       const out = Buffer.allocUnsafe(headLength + take);
-      out.write(head, 0, headLength, 'latin1');
+      // Buffer#latin1Write skips write()'s argument checks: the head is ours and fits.
+      (out as Latin1WritableBuffer).latin1Write(head, 0, headLength);
       out.set(take === body.byteLength ? body : body.subarray(0, take), headLength);
       this.sentLength = take;
       if (take < this.expectedLength) this.closeAfter = true;

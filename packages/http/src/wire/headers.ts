@@ -60,10 +60,10 @@ export class Headers implements IHeaders {
 
   setRawHeaders(name: string, values: readonly string[]): void {
     checkName(name);
-    for (const value of values) checkValue(name, value);
-    this.removeHeader(name);
+    for (let i = 0; i < values.length; i++) checkValue(name, values[i]!);
     const lower = name.toLowerCase();
-    for (const value of values) this.appendTrusted(name, lower, value);
+    this.removeLowerName(lower);
+    for (let i = 0; i < values.length; i++) this.appendTrusted(name, lower, values[i]!);
   }
 
   /** Replace every value of `name` with one value. */
@@ -78,17 +78,24 @@ export class Headers implements IHeaders {
   }
 
   removeHeader(name: string): void {
-    const lower = name.toLowerCase();
-    let kept = 0;
-    for (let i = 0; i < this.lowerNames.length; i++) {
-      if (this.lowerNames[i] === lower) continue;
+    this.removeLowerName(name.toLowerCase());
+  }
+
+  /** removeHeader() for a name already lower-cased; leaves the arrays alone when it is absent. */
+  private removeLowerName(lower: string): void {
+    const lowerNames = this.lowerNames;
+    const first = lowerNames.indexOf(lower);
+    if (first < 0) return;
+    let kept = first;
+    for (let i = first + 1; i < lowerNames.length; i++) {
+      if (lowerNames[i] === lower) continue;
       this.names[kept] = this.names[i]!;
-      this.lowerNames[kept] = this.lowerNames[i]!;
+      lowerNames[kept] = lowerNames[i]!;
       this.values[kept] = this.values[i]!;
       kept++;
     }
     this.names.length = kept;
-    this.lowerNames.length = kept;
+    lowerNames.length = kept;
     this.values.length = kept;
   }
 
