@@ -73,13 +73,15 @@ describe('the tw finger plugin', () => {
     }
   });
 
-  it('hints a netcat command, or the finger client on port 79', () => {
+  it('hints a `tw connect` command, or the finger client on port 79', () => {
     const hint = (port: number) =>
       fingerPlugin.connectHint!({
         endpoint: `tcp:${port}`,
         address: ipv4Address('TCP', '127.0.0.1', port),
+        clientEndpoint: `tcp:host=127.0.0.1:port=${port}`,
+        twCommand: 'tw',
       });
-    expect(hint(7079)).toBe("printf 'demo\\r\\n' | nc 127.0.0.1 7079");
+    expect(hint(7079)).toBe("printf 'demo\\r\\n' | tw connect tcp:host=127.0.0.1:port=7079");
     expect(hint(79)).toBe('finger demo@127.0.0.1');
   });
 });
