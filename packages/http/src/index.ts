@@ -377,11 +377,7 @@ export {
 export { NameVirtualHost, normalizeHostName } from './resource/vhost.js';
 
 // The `tw web` plugin (src/plugin/): its module is also the package's "./plugin" export.
-export {
-  DEFAULT_WEB_LISTEN,
-  webConnectHint,
-  type WebPluginOptions,
-} from './plugin/web-plugin.js';
+export { DEFAULT_WEB_LISTEN, webConnectHint, type WebPluginOptions } from './plugin/web-plugin.js';
 export { ServicesPage, servicesDocument } from './plugin/services-page.js';
 export {
   loadResourceModule,

@@ -1,4 +1,11 @@
-import type { Address, Deferred, IConsumer, IPullProducer, IPushProducer, ITransport } from '@tw/core';
+import type {
+  Address,
+  Deferred,
+  IConsumer,
+  IPullProducer,
+  IPushProducer,
+  ITransport,
+} from '@tw/core';
 
 /**
  * The contracts of @tw/http, in twisted.web's names so its documentation maps across:
