@@ -62,11 +62,13 @@ describe('TLS over a memory pipe', () => {
     const serverApp = new RecordingProtocol();
     const clientApp = new RecordingProtocol();
     tlsPipe(serverApp, { credentials: selfSigned }, clientApp, trustingClient);
-    expect(isSSLTransport(clientApp.transport)).toBe(true);
+    // Not TLS yet: the handshake has not completed.
+    expect(isSSLTransport(clientApp.transport)).toBe(false);
     const clientTransport = clientApp.transport as TLSTransport;
     expect(clientTransport.tlsEstablished).toBe(false);
     expect(clientTransport.getPeerCertificate()).toBeNull();
     await Promise.all([clientApp.handshakeDone, serverApp.handshakeDone]);
+    expect(isSSLTransport(clientApp.transport)).toBe(true);
     expect(clientTransport.tlsEstablished).toBe(true);
     expect(clientTransport.getPeerCertificate()?.subject).toEqual({ CN: 'localhost' });
     expect((serverApp.transport as TLSTransport).getPeerCertificate()).toBeNull();
@@ -337,9 +339,9 @@ describe('startTLSOn: STARTTLS over a transport without TLS of its own', () => {
     const pipe = connectedPipe(serverApp, clientApp);
     await clientApp.waitFor('GO\n');
     pipe.client.startTLS(trustingClient);
-    expect(isSSLTransport(clientApp.transport)).toBe(true);
     clientApp.send('secret\n');
     await clientApp.waitFor('secure:true\n');
+    expect(isSSLTransport(clientApp.transport)).toBe(true);
     expect(serverApp.text()).toBe('STARTTLS\nsecret\n');
     expect(wireText(pipe.client.wire)).toContain('STARTTLS\n');
     expect(wireText(pipe.client.wire)).not.toContain('secret');
