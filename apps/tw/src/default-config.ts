@@ -32,6 +32,8 @@ export function defaultConfig(dataDir: string, portBase: number = DEFAULT_PORT_B
     { plugin: 'finger', options: { listen: [tcp(79)], allowListing: true } },
     // <data dir>/www, whose sample index.html links to the live list of services at /services.
     { plugin: 'web', options: { listen: [tcp(80)], servicesPage: true } },
+    // IRC at base + 667 (7667); the data directory's demo account (demo / demo) may OPER.
+    { plugin: 'irc', options: { listen: [tcp(667)], operators: ['demo'] } },
   ];
   return { dataDir, logFormat: 'text', sampleData: true, services };
 }

@@ -4,8 +4,8 @@ import { binPath, repoRoot } from './harness.js';
 
 /**
  * The CLI tests spawn `node apps/tw/dist/bin.js`, which loads the plugins' built modules, so
- * build the CLI and the plugins (the examples and @tw/http's `tw web`) first. `tsc -b` is incremental: after `pnpm build` (as
- * in CI) it only checks timestamps.
+ * build the CLI and the plugins (the examples, @tw/http's `tw web`, @tw/irc's `tw irc`) first.
+ * `tsc -b` is incremental: after `pnpm build` (as in CI) it only checks timestamps.
  */
 export default function setup(): void {
   const projects = [
@@ -14,6 +14,7 @@ export default function setup(): void {
     'examples/chat',
     'examples/finger',
     'packages/http',
+    'packages/irc',
   ];
   try {
     execFileSync(

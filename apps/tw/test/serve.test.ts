@@ -25,17 +25,25 @@ describe('tw serve (the default config)', () => {
       'echo',
       'echo',
       'finger',
+      'irc',
       'web',
     ]);
 
     // Every row's "try" command is run as printed, so the hints a newcomer copies really work.
     const certificate = join(dataDir, 'tls', 'localhost.crt');
-    const input: Record<string, string> = { echo: 'hello\n', chat: 'neo\n', finger: '', web: '' };
+    const input: Record<string, string> = {
+      echo: 'hello\n',
+      chat: 'neo\n',
+      finger: '',
+      web: '',
+      irc: 'NICK neo\r\nUSER neo 0 * :Neo\r\nQUIT\r\n',
+    };
     const answer = (row: TableRow): Promise<string> => runShell(row.connect, input[row.service]!);
     const expected: Record<string, RegExp> = {
       echo: /^hello\n$/,
       chat: /What is your name\?\nHello neo\./,
       finger: /^Login: demo +Name: Demo User\r\n[^]*Plan:\r\n/,
+      irc: /^:\S+ 001 neo :Welcome[^]*\r\nERROR :Closing Link/,
       web: /<title>It works: tw web<\/title>[^]*<a href="\/services">/,
     };
     expect(rows.filter((row) => row.connect.includes(`caCerts=${certificate}`))).toHaveLength(1);
@@ -47,6 +55,7 @@ describe('tw serve (the default config)', () => {
     const checker = new PasswordFileChecker(join(dataDir, 'passwd'));
     expect(await checker.requestAvatarId(new UsernamePassword('demo', 'demo'))).toBe('demo');
     expect(existsSync(join(dataDir, 'finger', 'demo', '.plan'))).toBe(true);
+    expect(existsSync(join(dataDir, 'irc', 'motd.txt'))).toBe(true);
 
     // The web service's /services page lists every row of the table, escaped.
     const web = rows.find((row) => row.service === 'web')!;

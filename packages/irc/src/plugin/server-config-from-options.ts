@@ -1,0 +1,154 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  InvalidPluginOptionValueError,
+  PasswordFileChecker,
+  Portal,
+  SimpleRealm,
+  UnauthorizedLogin,
+  optionFlagName,
+  type ILogger,
+  type IReactorTime,
+} from '@tw/core';
+import {
+  IRC_ACCOUNT_INTERFACE,
+  IRC_OPERATOR_INTERFACE,
+  defaultIRCServerConfig,
+  type IRCServerConfig,
+} from '../server/config.js';
+import { IRC_MOTD_FILE } from './sample-motd.js';
+
+/** The options `tw irc` takes (`--listen`, `--server-name`, `--motd`, `--operators`, …). */
+export interface IRCPluginOptions extends Record<string, unknown> {
+  listen: string[];
+  serverName: string;
+  description: string;
+  network: string;
+  /** A path to a MOTD file, or the text itself; default <data dir>/irc/motd.txt. */
+  motd?: string;
+  nickLen: number;
+  channelLen: number;
+  topicLen: number;
+  maxConnectionsPerAddress: number;
+  floodBurst: number;
+  floodPerSecond: number;
+  /** Accounts of the password file that may become IRC operators (OPER name password). */
+  operators: string[];
+  /** The scrypt password file for OPER and SASL PLAIN; default <data dir>/passwd. */
+  passwordFile?: string;
+}
+
+/** What building the server config needs from `tw`. */
+export interface IRCConfigContext {
+  readonly reactor: IReactorTime;
+  readonly log: ILogger;
+  readonly dataDir: string;
+}
+
+/** The name of the default password file in a `tw` data directory (written by `tw serve`). */
+export const IRC_DEFAULT_PASSWORD_FILE = 'passwd';
+
+/**
+ * Turn `tw irc`'s options into an IRCServerConfig: limits copied over, the MOTD read from its
+ * file, and OPER / SASL PLAIN checked against the password file through cred portals.
+ */
+export async function serverConfigFromOptions(
+  options: IRCPluginOptions,
+  context: IRCConfigContext,
+): Promise<IRCServerConfig> {
+  for (const name of [
+    'nickLen',
+    'channelLen',
+    'topicLen',
+    'maxConnectionsPerAddress',
+    'floodBurst',
+    'floodPerSecond',
+  ] as const) {
+    const value = options[name];
+    if (!Number.isFinite(value) || value < 0) {
+      throw optionError(name, `expected a number ≥ 0, got ${String(value)}.`);
+    }
+  }
+  for (const name of ['nickLen', 'channelLen', 'topicLen'] as const) {
+    if (!Number.isInteger(options[name]) || options[name] < 1) {
+      throw optionError(name, `expected a whole number ≥ 1, got ${String(options[name])}.`);
+    }
+  }
+  const portals = await portalsFor(options, context);
+  return defaultIRCServerConfig({
+    serverName: options.serverName,
+    description: options.description,
+    network: options.network,
+    motd: await motdText(options.motd, context),
+    nickLen: options.nickLen,
+    channelLen: options.channelLen,
+    topicLen: options.topicLen,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+    // Either one at 0 turns flood control off (IRCFloodConfig).
+    flood: { burst: options.floodBurst, perSecond: options.floodPerSecond },
+    operatorPortal: portals.operator,
+    accountPortal: portals.account,
+  });
+}
+
+/**
+ * The MOTD: the text of the named file, or the option's text itself. A value that looks like a
+ * path (one word with a slash) but names no file is an error, so a typo is not shown as the MOTD.
+ */
+async function motdText(motd: string | undefined, context: IRCConfigContext): Promise<string> {
+  if (motd === undefined) {
+    const path = join(context.dataDir, IRC_MOTD_FILE);
+    // No file (a data directory made without samples): no MOTD (422 ERR_NOMOTD).
+    return (await isFile(path)) ? readFile(path, 'utf8') : '';
+  }
+  const path = resolve(motd);
+  if (await isFile(path)) return readFile(path, 'utf8');
+  if (/^\S*[/\\]\S*$/.test(motd)) throw optionError('motd', `there is no file at ${path}.`);
+  return motd;
+}
+
+async function portalsFor(
+  options: IRCPluginOptions,
+  { reactor, log, dataDir }: IRCConfigContext,
+): Promise<{ operator: Portal | null; account: Portal | null }> {
+  const explicit = options.passwordFile !== undefined;
+  const path = resolve(options.passwordFile ?? join(dataDir, IRC_DEFAULT_PASSWORD_FILE));
+  if (!(await isFile(path))) {
+    if (explicit) throw optionError('passwordFile', `there is no file at ${path}.`);
+    if (options.operators.length > 0) {
+      log.warn('No password file at {path}: nobody can OPER or log in with SASL', { path });
+    }
+    return { operator: null, account: null };
+  }
+  const checker = new PasswordFileChecker(path, { logger: log });
+  const operators = new Set(options.operators);
+  // Any account of the file may log in with SASL; only the listed ones may OPER.
+  const operatorRealm = new SimpleRealm({
+    [IRC_OPERATOR_INTERFACE]: (avatarId) => {
+      if (typeof avatarId !== 'string' || !operators.has(avatarId)) throw new UnauthorizedLogin();
+      return avatarId;
+    },
+  });
+  const accountRealm = new SimpleRealm({ [IRC_ACCOUNT_INTERFACE]: (avatarId) => avatarId });
+  log.info('IRC accounts from {path}; operators: {operators}', {
+    path,
+    operators: [...operators].join(', ') || '(none)',
+  });
+  return {
+    operator:
+      operators.size > 0 ? new Portal(operatorRealm, [checker], { reactor, logger: log }) : null,
+    account: new Portal(accountRealm, [checker], { reactor, logger: log }),
+  };
+}
+
+function optionError(option: keyof IRCPluginOptions & string, problem: string): Error {
+  return new InvalidPluginOptionValueError('irc', option, optionFlagName(option), problem);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

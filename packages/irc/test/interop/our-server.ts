@@ -1,0 +1,94 @@
+/**
+ * Our IRC server on loopback for the interop tests: an IRCServerFactory on a NodeReactor in this
+ * process, over TCP or TLS (a self-signed certificate made for the run), plus the helpers the
+ * interop tests share to find their third-party peers.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeReactor, generateSelfSignedCertificate, type IListeningPort } from '@tw/core';
+import {
+  IRCServerFactory,
+  defaultIRCServerConfig,
+  type IRCServerConfigInput,
+} from '../../src/index.js';
+
+export interface OurServer {
+  readonly reactor: NodeReactor;
+  readonly port: number;
+  /** The PEM certificate file clients trust for TLS (written for TCP runs too). */
+  readonly certificateFile: string;
+  readonly certificate: string;
+  stop(): Promise<void>;
+}
+
+/** Start our server on 127.0.0.1, port chosen by the system. */
+export async function startOurServer(
+  kind: 'tcp' | 'tls',
+  config: IRCServerConfigInput = {},
+): Promise<OurServer> {
+  const scratch = await mkdtemp(join(tmpdir(), `tw-irc-interop-${kind}-`));
+  const { key, cert } = generateSelfSignedCertificate({ commonName: 'localhost' });
+  const certificateFile = join(scratch, 'cert.pem');
+  await writeFile(certificateFile, cert);
+  const reactor = new NodeReactor({ installSignalHandlers: false, shutdownGracePeriod: 1 });
+  void reactor.run();
+  const factory = new IRCServerFactory(
+    reactor,
+    defaultIRCServerConfig({ serverName: 'irc.interop.test', motd: 'interop MOTD', ...config }),
+  );
+  const listening: IListeningPort =
+    kind === 'tcp'
+      ? await reactor.listenTCP(0, factory, { interface: '127.0.0.1' })
+      : await reactor.listenTLS(
+          0,
+          factory,
+          { credentials: { key, cert } },
+          { interface: '127.0.0.1' },
+        );
+  const host = listening.getHost();
+  return {
+    reactor,
+    port: 'port' in host ? host.port : 0,
+    certificateFile,
+    certificate: cert,
+    async stop() {
+      await listening.stopListening();
+      if (reactor.running) {
+        await new Promise<void>((resolve) => {
+          reactor.addSystemEventTrigger('after', 'shutdown', () => resolve());
+          reactor.stop();
+        });
+      }
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Whether a peer is installed. In CI (CI=true) a missing peer must fail the tests, not skip
+ * them: this throws there, and warns loudly (returning false) elsewhere.
+ */
+export function requirePeer(
+  present: boolean,
+  what: string,
+  install: string,
+  file: string,
+): boolean {
+  if (present) return true;
+  if (process.env['CI'] === 'true') {
+    throw new Error(`${what} is missing in CI: install ${install} (scripts/install-peers.sh)`);
+  }
+  console.warn(`\n*** ${what} is not installed: SKIPPING ${file} (${install}) ***\n`);
+  return false;
+}
+
+/** The first Python 3 that can import `module` (Debian's /usr/bin/python3 first), or null. */
+export function pythonWith(module: string): string | null {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const result = spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' });
+    if (result.error === undefined && result.status === 0) return python;
+  }
+  return null;
+}
