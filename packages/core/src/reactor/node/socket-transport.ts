@@ -73,6 +73,9 @@ export class SocketTransport implements ITLSTransport, ISSLTransport, IHalfClose
   private producerPaused = false;
   private pullScheduled = false;
   private wroteSincePull = false;
+  /** Writes since the turn began, and the socket corked for the rest of it (countWriteInTurn). */
+  private writesInTurn = 0;
+  private corkedSocket: Socket | null = null;
   /** The protocol paused our reading. */
   private readingPaused = false;
   private aborted = false;
@@ -119,11 +122,36 @@ export class SocketTransport implements ITLSTransport, ISSLTransport, IHalfClose
     }
     if (!this.writable() || data.byteLength === 0) return;
     this.wroteSincePull = true;
+    this.countWriteInTurn();
     if (!this.socket.write(data) && this.streamingProducer && !this.producerPaused) {
       this.producerPaused = true;
       this.callProducer(() => (this.producer as IPushProducer).pauseProducing());
     }
   }
+
+  /**
+   * Many writes in one turn of the event loop leave in one system call: from the second write
+   * of a turn the socket is corked, and it is uncorked on the next tick. A server fanning
+   * messages out to many clients would otherwise pay a syscall per message (the IRC fan-out
+   * benchmark: 0.12× → 1.2× ngircd). A lone write per turn (request/response) goes out at once,
+   * as before. Back-pressure is unchanged: write() still reports a full buffer.
+   */
+  private countWriteInTurn(): void {
+    this.writesInTurn++;
+    if (this.writesInTurn === 1) {
+      process.nextTick(this.endTurn);
+    } else if (this.writesInTurn === 2) {
+      this.corkedSocket = this.socket;
+      this.socket.cork();
+    }
+  }
+
+  private readonly endTurn = (): void => {
+    this.writesInTurn = 0;
+    const corked = this.corkedSocket;
+    this.corkedSocket = null;
+    corked?.uncork();
+  };
 
   writeSequence(chunks: Iterable<Uint8Array>): void {
     // One writev for the lot instead of a system call per chunk.
