@@ -55,3 +55,4 @@ export {
   type TransportMatrixOptions,
 } from './transport-matrix.js';
 export { capturedEvents, type CapturedLogEvents } from '../log/captured-events.js';
+export { requirePeer } from './require-peer.js';

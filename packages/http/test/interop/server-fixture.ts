@@ -248,23 +248,7 @@ export async function startInteropSite(kind: TransportKind): Promise<InteropSite
 export const sha256 = (data: Uint8Array | string): string =>
   createHash('sha256').update(data).digest('hex');
 
-/**
- * Whether a peer is installed. In CI (CI=true) a missing peer must fail the tests, not skip
- * them: `requirePeer` throws there, and warns loudly (returning false) elsewhere.
- */
-export function requirePeer(
-  present: boolean,
-  what: string,
-  install: string,
-  file: string,
-): boolean {
-  if (present) return true;
-  if (process.env['CI'] === 'true') {
-    throw new Error(`${what} is missing in CI: install ${install} (scripts/install-peers.sh)`);
-  }
-  console.warn(`\n*** ${what} is not installed: SKIPPING ${file} (${install}) ***\n`);
-  return false;
-}
+export { requirePeer } from '@tw/core/testing';
 
 /** True when `command args` runs and exits 0. */
 export function commandWorks(command: string, args: readonly string[]): boolean {

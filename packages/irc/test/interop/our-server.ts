@@ -66,23 +66,7 @@ export async function startOurServer(
   };
 }
 
-/**
- * Whether a peer is installed. In CI (CI=true) a missing peer must fail the tests, not skip
- * them: this throws there, and warns loudly (returning false) elsewhere.
- */
-export function requirePeer(
-  present: boolean,
-  what: string,
-  install: string,
-  file: string,
-): boolean {
-  if (present) return true;
-  if (process.env['CI'] === 'true') {
-    throw new Error(`${what} is missing in CI: install ${install} (scripts/install-peers.sh)`);
-  }
-  console.warn(`\n*** ${what} is not installed: SKIPPING ${file} (${install}) ***\n`);
-  return false;
-}
+export { requirePeer } from '@tw/core/testing';
 
 /** The first Python 3 that can import `module` (Debian's /usr/bin/python3 first), or null. */
 export function pythonWith(module: string): string | null {
