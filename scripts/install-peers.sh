@@ -2,7 +2,7 @@
 # Debian packages the interop tests talk to. Installed idempotently and quietly; skipped when
 # everything is already there. Without root (a developer's laptop) it says what is missing.
 set -euo pipefail
-needed=(chromium curl finger irssi nginx ngircd openssh-client openssh-server openssh-sftp-server openssl python3 python3-twisted wrk)
+needed=(chromium curl finger irssi nginx ngircd openssh-client openssh-server openssh-sftp-server openssl python3 python3-twisted rsync wrk)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
