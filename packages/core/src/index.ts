@@ -436,3 +436,8 @@ export {
   InvalidPluginOptionValueError,
   type PluginSource,
 } from './plugin/errors.js';
+
+// The host-stepped reactor (iterate()) for programs that own their loop.
+export { SteppedReactor, type SteppedReactorOptions } from './reactor/stepped/stepped-reactor.js';
+export { SteppedDelayedCall } from './reactor/stepped/stepped-timers.js';
+export { IterateReentryError } from './reactor/stepped/errors.js';

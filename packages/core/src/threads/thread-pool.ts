@@ -24,7 +24,13 @@ import { moduleHref, ownWorkerScript, workerExecArgv, type ModuleReference } fro
 
 /** What a ThreadPool needs from its reactor: time, shutdown triggers, callFromThread. */
 export type ThreadPoolReactor = Pick<IReactorTime, 'callLater'> &
-  Pick<IReactorCore, 'addSystemEventTrigger' | 'removeSystemEventTrigger' | 'callFromThread'>;
+  Pick<IReactorCore, 'addSystemEventTrigger' | 'removeSystemEventTrigger' | 'callFromThread'> & {
+    /**
+     * Where a task's result is handed to its Deferred. A reactor that runs application code
+     * only at chosen moments (SteppedReactor) queues it; absent, the result is delivered at once.
+     */
+    readonly deliverThreadResult?: (deliver: () => void) => void;
+  };
 
 export interface ThreadPoolOptions {
   /** Threads kept alive even when idle (default 0: threads start on demand). */
@@ -174,24 +180,27 @@ export class ThreadPool {
     }
     // The caller's Deferred fires before the pool counts the task as done, so whoever waits
     // for the pool to settle (close(), reactor shutdown) sees the result delivered first.
+    const deliver = this.reactor.deliverThreadResult ?? ((fn: () => void): void => fn());
     running.then(
-      (outcome) => {
-        try {
-          const ended = outcome as CallOutcome;
-          if (result.called) return;
-          if (ended.ok) result.callback(ended.value as T);
-          else result.errback(rebuildError(ended.error));
-        } finally {
-          done();
-        }
-      },
-      (error: unknown) => {
-        try {
-          if (!result.called) result.errback(this.explain(error, exportName));
-        } finally {
-          done();
-        }
-      },
+      (outcome) =>
+        deliver(() => {
+          try {
+            const ended = outcome as CallOutcome;
+            if (result.called) return;
+            if (ended.ok) result.callback(ended.value as T);
+            else result.errback(rebuildError(ended.error));
+          } finally {
+            done();
+          }
+        }),
+      (error: unknown) =>
+        deliver(() => {
+          try {
+            if (!result.called) result.errback(this.explain(error, exportName));
+          } finally {
+            done();
+          }
+        }),
     );
     return result;
   }
