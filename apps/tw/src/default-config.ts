@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { quoteStringArgument } from '@tw/core';
 import type { ServiceConfig, TwConfig } from './config.js';
 
@@ -31,9 +33,31 @@ export function defaultConfig(dataDir: string, portBase: number = DEFAULT_PORT_B
     { plugin: 'chat', options: { listen: [tcp(1)] } },
     { plugin: 'finger', options: { listen: [tcp(79)], allowListing: true } },
     // <data dir>/www, whose sample index.html links to the live list of services at /services.
-    { plugin: 'web', options: { listen: [tcp(80)], servicesPage: true } },
+    // …and, at /irc/, the IRC web client with its WebSocket bridge to the IRC server below.
+    { plugin: 'web', options: { listen: [tcp(80)], servicesPage: true, ...ircWeb(port(667)) } },
     // IRC at base + 667 (7667); the data directory's demo account (demo / demo) may OPER.
     { plugin: 'irc', options: { listen: [tcp(667)], operators: ['demo'] } },
   ];
   return { dataDir, logFormat: 'text', sampleData: true, services };
+}
+
+/**
+ * `tw web` options serving @tw/irc's web client at /irc/ and a bridge at /irc/ws to the IRC
+ * server on `ircPort`; none when @tw/irc (or its built page) is missing, or the port is left to
+ * the system (TW_PORT_BASE=0), which the bridge could not know.
+ */
+function ircWeb(ircPort: number): { mount?: string[]; bridge?: string[] } {
+  if (ircPort === 0) return {};
+  let directory: string;
+  try {
+    const manifest = createRequire(import.meta.url).resolve('@tw/irc/package.json');
+    directory = join(dirname(manifest), 'dist', 'web');
+  } catch {
+    return {};
+  }
+  if (!existsSync(join(directory, 'index.html'))) return {};
+  return {
+    mount: [`/irc=${directory}`],
+    bridge: [`/irc/ws=tcp:host=127.0.0.1:port=${ircPort}`],
+  };
 }

@@ -337,3 +337,12 @@ export {
   type ResourceModuleExport,
 } from './plugin/resource-module.js';
 export { writeSampleSite, WEB_DATA_SUBDIR, SAMPLE_PAGE_TITLE } from './plugin/sample-site.js';
+export {
+  WebSocketBridgeResource,
+  WebSocketBridgeOptionError,
+  isSameOrigin,
+  DEFAULT_BRIDGE_MAX_CONNECTIONS,
+  DEFAULT_BRIDGE_MAX_CONNECTIONS_PER_PEER,
+  DEFAULT_BRIDGE_MAX_MESSAGE_SIZE,
+  type WebSocketBridgeOptions,
+} from './websocket/bridge.js';

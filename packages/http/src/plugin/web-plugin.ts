@@ -20,6 +20,14 @@ import { File } from '../static/file.js';
 import { loadResourceModule } from './resource-module.js';
 import { WEB_DATA_SUBDIR, writeSampleSite } from './sample-site.js';
 import { ServicesPage } from './services-page.js';
+import {
+  MountSpecError,
+  bridgeMount,
+  mountResource,
+  parseMountSpec,
+  staticMount,
+  type MountSpec,
+} from '../websocket/bridge-mounts.js';
 
 /** The options `tw web` takes (`--listen`, `--path`, `--resource`, `--listing`, …). */
 export interface WebPluginOptions extends Record<string, unknown> {
@@ -31,6 +39,14 @@ export interface WebPluginOptions extends Record<string, unknown> {
   listing: boolean;
   index: string[];
   servicesPage: boolean;
+  /** `URLPATH=DIRECTORY`: more directories to serve, e.g. `/irc=…/dist/web`. */
+  mount?: string[];
+  /** `URLPATH=CLIENT_ENDPOINT`: WebSocket bridges, e.g. `/irc/ws=tcp:host=127.0.0.1:port=6667`. */
+  bridge?: string[];
+  /** Most bridged WebSocket connections at once, per bridge. */
+  bridgeMaxConnections?: number;
+  /** Page origins allowed to use the bridges besides the site's own (e.g. https://chat.example). */
+  bridgeOrigins?: string[];
 }
 
 /** Where `tw web` listens without --listen. */
@@ -74,15 +90,37 @@ const webPlugin: TwPlugin<WebPluginOptions> = {
       help: 'serve a live list of the services tw runs at /services',
       default: false,
     },
+    {
+      name: 'mount',
+      type: 'string[]',
+      help: 'URLPATH=DIRECTORY: also serve DIRECTORY at URLPATH (e.g. /irc=./node_modules/@tw/irc/dist/web)',
+    },
+    {
+      name: 'bridge',
+      type: 'string[]',
+      help: 'URLPATH=ENDPOINT: a WebSocket bridge at URLPATH relaying bytes to the client ENDPOINT (e.g. /irc/ws=tcp:host=127.0.0.1:port=6667), for pages such as the IRC web client',
+    },
+    {
+      name: 'bridgeMaxConnections',
+      type: 'number',
+      help: 'most WebSocket connections one bridge relays at once (default 100)',
+    },
+    {
+      name: 'bridgeOrigins',
+      type: 'string[]',
+      help: "page origins allowed to open the bridges besides the site's own (e.g. https://chat.example)",
+    },
   ],
 
   async makeService(options, context) {
     const root = await rootResource(options, context);
     if (options.servicesPage) root.putChild('services', new ServicesPage(context.services ?? null));
+    const pages = await mountAll(root, options, context);
     const site = new Site(context.reactor, root);
     const service = new MultiService();
     for (const description of options.listen) {
       const endpoint = serverFromString(context.reactor, description);
+      if (pages.length > 0) browserPagesByEndpoint.set(description, pages);
       new StreamServerEndpointService(endpoint, site, {
         description,
         log: context.log,
@@ -99,6 +137,71 @@ const webPlugin: TwPlugin<WebPluginOptions> = {
 };
 
 export default webPlugin;
+
+/**
+ * The URL paths of the pages mounted on each listening endpoint, for connectHint (which is told
+ * only the endpoint). Keyed by the endpoint description, as tw reports it.
+ */
+const browserPagesByEndpoint = new Map<string, string[]>();
+
+/** Mount the --mount directories and the --bridge bridges; returns the mounted page paths. */
+async function mountAll(
+  root: IResource,
+  options: WebPluginOptions,
+  context: PluginContext,
+): Promise<string[]> {
+  const parse = (option: 'mount' | 'bridge', spec: string): MountSpec => {
+    try {
+      return parseMountSpec(spec);
+    } catch (error) {
+      if (error instanceof MountSpecError) throw optionError(option, error.message);
+      throw error;
+    }
+  };
+  const mounts = (options.mount ?? []).map((spec) => parse('mount', spec));
+  const bridges = (options.bridge ?? []).map((spec) => parse('bridge', spec));
+  const maxConnections = options.bridgeMaxConnections ?? 100;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new InvalidPluginOptionValueError(
+      'web',
+      'bridgeMaxConnections',
+      optionFlagName('bridgeMaxConnections'),
+      `must be a whole number >= 1, got ${maxConnections}.`,
+    );
+  }
+  // Shallow paths first, so /irc/ws goes inside the directory mounted at /irc.
+  const byDepth = (a: MountSpec, b: MountSpec): number => a.segments.length - b.segments.length;
+  for (const spec of mounts.sort(byDepth)) {
+    try {
+      mountResource(root, spec.segments, await staticMount(spec));
+    } catch (error) {
+      if (error instanceof MountSpecError) throw optionError('mount', error.message);
+      throw error;
+    }
+    context.log.info('Serving {directory} at {path}', { directory: spec.value, path: spec.path });
+  }
+  for (const spec of bridges.sort(byDepth)) {
+    try {
+      mountResource(
+        root,
+        spec.segments,
+        bridgeMount(spec, context.reactor, {
+          maxConnections,
+          allowedOrigins: options.bridgeOrigins ?? [],
+          log: context.log,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof MountSpecError) throw optionError('bridge', error.message);
+      throw error;
+    }
+    context.log.info('WebSocket bridge at {path} to {target}', {
+      path: spec.path,
+      target: spec.value,
+    });
+  }
+  return mounts.map((spec) => `/${spec.segments.join('/')}/`);
+}
 
 async function rootResource(options: WebPluginOptions, context: PluginContext): Promise<IResource> {
   const { log, reactor, dataDir } = context;
@@ -149,12 +252,28 @@ export function webConnectHint({ endpoint, address }: PluginListening): string {
   if (parsed !== null && (parsed.scheme === 'tls' || parsed.scheme === 'ssl')) {
     const certificate = parsed.kwargs['certKey'] ?? parsed.kwargs['privateKey'];
     const trust = certificate === undefined ? '--insecure' : `--cacert ${shellQuote(certificate)}`;
-    return `curl ${globOff}${trust} ${shellQuote(`https://${authority}/`)}`;
+    return (
+      `curl ${globOff}${trust} ${shellQuote(`https://${authority}/`)}` +
+      pagesNote(endpoint, `https://${authority}`)
+    );
   }
-  return `curl ${globOff}${shellQuote(`http://${authority}/`)}`;
+  return (
+    `curl ${globOff}${shellQuote(`http://${authority}/`)}` +
+    pagesNote(endpoint, `http://${authority}`)
+  );
 }
 
-function optionError(option: 'path' | 'resource', problem: string): InvalidPluginOptionValueError {
+/** ` # in a browser: URL…` for the pages mounted on `endpoint` (a shell comment: still runs). */
+function pagesNote(endpoint: string, origin: string): string {
+  const pages = browserPagesByEndpoint.get(endpoint);
+  if (pages === undefined || pages.length === 0) return '';
+  return `  # in a browser: ${pages.map((page) => `${origin}${page}`).join(' ')}`;
+}
+
+function optionError(
+  option: 'path' | 'resource' | 'mount' | 'bridge',
+  problem: string,
+): InvalidPluginOptionValueError {
   return new InvalidPluginOptionValueError('web', option, optionFlagName(option), problem);
 }
 

@@ -91,6 +91,9 @@ describe('tw web options', () => {
       listing: false,
       index: ['index.html'],
       servicesPage: false,
+      mount: [],
+      bridge: [],
+      bridgeOrigins: [],
     });
   });
 });
