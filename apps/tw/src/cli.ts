@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { LOG_LEVELS, discoverPlugins, type DiscoveredPlugin, type LogLevel } from '@tw/core';
+import {
+  LOG_LEVELS,
+  defaultEndpointRegistry,
+  discoverPlugins,
+  type DiscoveredPlugin,
+  type LogLevel,
+} from '@tw/core';
 import { addConnectCommand } from './commands/connect.js';
 import { addPasswdCommand } from './commands/passwd.js';
 import { addPluginsCommand } from './commands/plugins.js';
@@ -156,7 +162,28 @@ export async function findPlugins(
 ): Promise<PluginCatalog> {
   const searchPaths = [packageDir, process.cwd(), ...pluginPathsFrom(args, env)];
   const { plugins, errors } = await discoverPlugins({ searchPaths });
-  return { plugins, warnings: errors.map((error) => error.message), searchPaths };
+  const warnings = errors.map((error) => error.message);
+  warnings.push(...registerPluginEndpoints(plugins));
+  return { plugins, warnings, searchPaths };
+}
+
+/**
+ * Let each plugin add its endpoint schemes (`ssh:`, `ws:`) to the default registry, so every
+ * command understands them; a plugin that fails here is reported, the others still register.
+ */
+function registerPluginEndpoints(plugins: readonly DiscoveredPlugin[]): string[] {
+  const warnings: string[] = [];
+  for (const { plugin, packageName } of plugins) {
+    try {
+      plugin.registerEndpoints?.(defaultEndpointRegistry);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      warnings.push(
+        `plugin ${plugin.name} (${packageName}) could not register its endpoints: ${message}`,
+      );
+    }
+  }
+  return warnings;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Address } from './address.js';
 import type { IReactor } from './reactor.js';
 import type { ILogger } from './logger.js';
 import type { IService } from './service.js';
+import type { EndpointRegistry } from '../endpoints/registry.js';
 
 /** One command-line option of a plugin, as data, so `tw` builds its CLI and config schema from it. */
 export interface PluginOption {
@@ -66,6 +67,13 @@ export interface TwPlugin<O extends Record<string, unknown> = Record<string, unk
    * (a demo `.plan`, a sample mailbox). Must never overwrite a file that exists.
    */
   prepareDataDir?(dataDir: string): void | Promise<void>;
+  /**
+   * Optional: add the endpoint schemes this package provides (`ws:`, `ssh:`) to `registry`, so
+   * that every `tw` command — `tw connect ssh:…`, a config's `listen` strings — understands them.
+   * `tw` calls it once per process, before any command runs. Register with `{ replace: true }`:
+   * an embedding application may call it again.
+   */
+  registerEndpoints?(registry: EndpointRegistry): void;
 }
 
 /** One port a plugin's service listens on, as `tw` reports it (see TwPlugin.connectHint). */

@@ -49,6 +49,13 @@ export function findPluginProblems(value: unknown): string[] {
       `${label}: makeService must be a function (options, context) => IService, not ${describeValue(plugin['makeService'])}`,
     );
   }
+  for (const hook of ['connectHint', 'prepareDataDir', 'registerEndpoints'] as const) {
+    if (plugin[hook] !== undefined && typeof plugin[hook] !== 'function') {
+      problems.push(
+        `${label}: ${hook} must be a function when present, not ${describeValue(plugin[hook])}`,
+      );
+    }
+  }
   const options = plugin['options'];
   if (!Array.isArray(options)) {
     problems.push(

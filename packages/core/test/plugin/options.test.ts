@@ -207,4 +207,11 @@ describe('findPluginProblems', () => {
       plugin "x_y": options[4] must be an object { name, type, help }, not "nope""
     `);
   });
+
+  it('checks the optional hooks are functions', () => {
+    expect(findPluginProblems({ ...demo, registerEndpoints: 'ws' })).toEqual([
+      'plugin "demo": registerEndpoints must be a function when present, not "ws"',
+    ]);
+    expect(findPluginProblems({ ...demo, registerEndpoints: () => undefined })).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ import {
   optionFlagName,
   parseEndpointDescription,
   serverFromString,
+  type EndpointRegistry,
   type PluginContext,
   type PluginListening,
   type TwPlugin,
@@ -20,6 +21,7 @@ import { File } from '../static/file.js';
 import { loadResourceModule } from './resource-module.js';
 import { WEB_DATA_SUBDIR, writeSampleSite } from './sample-site.js';
 import { ServicesPage } from './services-page.js';
+import { registerWebSocketEndpoints } from '../websocket/endpoint.js';
 import {
   MountSpecError,
   bridgeMount,
@@ -130,6 +132,10 @@ const webPlugin: TwPlugin<WebPluginOptions> = {
   },
 
   connectHint: webConnectHint,
+
+  registerEndpoints(registry: EndpointRegistry): void {
+    registerWebSocketEndpoints(registry, { replace: true });
+  },
 
   prepareDataDir(dataDir: string): Promise<void> {
     return writeSampleSite(join(dataDir, WEB_DATA_SUBDIR));
