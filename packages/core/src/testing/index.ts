@@ -56,3 +56,12 @@ export {
 } from './transport-matrix.js';
 export { capturedEvents, type CapturedLogEvents } from '../log/captured-events.js';
 export { requirePeer } from './require-peer.js';
+export {
+  REACTOR_KINDS,
+  forEachReactor,
+  createReactorHarness,
+  type ReactorKind,
+  type ReactorHarness,
+  type ReactorMatrixHooks,
+  type ReactorMatrixOptions,
+} from './reactor-matrix.js';

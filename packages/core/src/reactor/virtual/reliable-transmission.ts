@@ -1,0 +1,49 @@
+import type { IDelayedCall } from '../../interfaces/reactor.js';
+import type { SimulatedNetwork, Transmission } from './simulated-network.js';
+import type { VirtualReactor } from './virtual-reactor.js';
+
+/** A packet sent again every retransmitTimeout while lost or partitioned (see sendReliable). */
+export class ReliableTransmission implements Transmission {
+  private call: IDelayedCall | null = null;
+  private cancelled = false;
+
+  constructor(
+    private readonly network: SimulatedNetwork,
+    private readonly from: VirtualReactor,
+    private readonly to: VirtualReactor,
+    private readonly size: number,
+    private readonly deliver: () => void,
+    private readonly giveUpAt: number,
+    private readonly onGiveUp: () => void,
+  ) {}
+
+  attempt(): void {
+    this.call = null;
+    if (this.cancelled) return;
+    const { network, from, to } = this;
+    const conditions = network.linkConditions(from, to);
+    if (network.reachable(from, to) && !network.isLost(conditions)) {
+      this.call = from.callLater(network.transitDelay(from, to, this.size, conditions), () => {
+        this.call = null;
+        if (!this.cancelled) this.deliver();
+      });
+      return;
+    }
+    const now = network.seconds();
+    const rto = network.settings.retransmitTimeout;
+    if (now + rto > this.giveUpAt) {
+      this.call = from.callLater(Math.max(0, this.giveUpAt - now), () => {
+        this.call = null;
+        if (!this.cancelled) this.onGiveUp();
+      });
+    } else {
+      this.call = from.callLater(rto, () => this.attempt());
+    }
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    if (this.call !== null && this.call.active()) this.call.cancel();
+    this.call = null;
+  }
+}

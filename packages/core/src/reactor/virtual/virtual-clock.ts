@@ -1,0 +1,254 @@
+import type { IDelayedCall, IReactorTime } from '../../interfaces/reactor.js';
+import { AlreadyCalled, AlreadyCancelled } from '../../task/clock.js';
+
+/**
+ * A call scheduled on a VirtualClock. It knows its place in the clock's heap, so cancel(),
+ * reset() and delay() are O(log n) and leave nothing stale behind.
+ */
+export class VirtualDelayedCall implements IDelayedCall {
+  cancelled = false;
+  called = false;
+  /** Index in the clock's heap; -1 once it left the heap (ran or was cancelled). */
+  heapIndex = -1;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    public time: number,
+    /** Tie-breaker: calls due at the same time run in scheduling order. */
+    public seq: number,
+    private readonly fn: (...args: unknown[]) => unknown,
+    private readonly args: unknown[],
+    /** Who scheduled it (a host's reactor), for getDelayedCalls() per host. */
+    readonly owner: unknown,
+  ) {}
+
+  getTime(): number {
+    return this.time;
+  }
+
+  active(): boolean {
+    return !this.cancelled && !this.called;
+  }
+
+  cancel(): void {
+    this.ensureActive();
+    this.cancelled = true;
+    this.clock.remove(this);
+  }
+
+  delay(seconds: number): void {
+    this.ensureActive();
+    this.clock.reschedule(this, this.time + checkDelay(seconds, true));
+  }
+
+  reset(seconds: number): void {
+    this.ensureActive();
+    this.clock.reschedule(this, this.clock.seconds() + checkDelay(seconds, false));
+  }
+
+  /** Run the call; the clock decides when. */
+  run(): void {
+    this.called = true;
+    const args = this.args;
+    if (args.length === 0) this.fn();
+    else this.fn(...args);
+  }
+
+  private ensureActive(): void {
+    if (this.called) throw new AlreadyCalled();
+    if (this.cancelled) throw new AlreadyCancelled();
+  }
+}
+
+function checkDelay(seconds: number, mayBeNegative: boolean): number {
+  if (typeof seconds !== 'number' || Number.isNaN(seconds)) {
+    throw new TypeError(`A delay must be a number of seconds, got ${String(seconds)}.`);
+  }
+  if (!mayBeNegative && seconds < 0) return 0;
+  return seconds;
+}
+
+function before(a: VirtualDelayedCall, b: VirtualDelayedCall): boolean {
+  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}
+
+/**
+ * Time for the simulated network: it starts at 0 and only moves when told to (advanceTo). Due
+ * calls run in time order, ties in scheduling order, and every host of a network shares it.
+ */
+export class VirtualClock implements IReactorTime {
+  private now = 0;
+  private nextSeq = 0;
+  private readonly heap: VirtualDelayedCall[] = [];
+
+  constructor(
+    /** Told whenever a call is scheduled (wakes the auto-advance driver). */
+    private readonly onSchedule: () => void,
+    /** A call threw: report it; the clock goes on with the next one. */
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  seconds(): number {
+    return this.now;
+  }
+
+  callLater<A extends unknown[]>(
+    delay: number,
+    fn: (...args: A) => unknown,
+    ...args: A
+  ): VirtualDelayedCall {
+    return this.schedule(undefined, delay, fn, args);
+  }
+
+  /** callLater on behalf of `owner` (a host), so getDelayedCalls(owner) can find it. */
+  schedule<A extends unknown[]>(
+    owner: unknown,
+    delay: number,
+    fn: (...args: A) => unknown,
+    args: A,
+  ): VirtualDelayedCall {
+    if (typeof fn !== 'function') throw new TypeError('callLater() needs a function to call.');
+    const call = new VirtualDelayedCall(
+      this,
+      this.timeAfter(checkDelay(delay, false)),
+      this.nextSeq++,
+      fn as (...args: unknown[]) => unknown,
+      args,
+      owner,
+    );
+    this.push(call);
+    this.onSchedule();
+    return call;
+  }
+
+  getDelayedCalls(owner?: unknown): IDelayedCall[] {
+    return owner === undefined ? [...this.heap] : this.heap.filter((call) => call.owner === owner);
+  }
+
+  /** How many calls are scheduled and active. */
+  get pendingCount(): number {
+    return this.heap.length;
+  }
+
+  /** The time of the earliest active call, or undefined when none is scheduled. */
+  nextTime(): number | undefined {
+    return this.heap[0]?.time;
+  }
+
+  /** True when a call is due at the current time. */
+  hasDue(): boolean {
+    const next = this.heap[0];
+    return next !== undefined && next.time <= this.now;
+  }
+
+  /** Move the current time to `time` (never backwards) without running anything. */
+  advanceTo(time: number): void {
+    if (time > this.now) this.now = time;
+  }
+
+  /**
+   * Run every call due at the current time, including those they schedule for now, in order.
+   * Returns how many ran. `limit` bounds a call that keeps rescheduling itself with delay 0.
+   */
+  runDue(limit = 1_000_000): number {
+    let ran = 0;
+    for (;;) {
+      const next = this.heap[0];
+      if (next === undefined || next.time > this.now) return ran;
+      if (ran >= limit) {
+        throw new Error(
+          `More than ${limit} calls ran at virtual time ${this.now} without time moving: ` +
+            `something reschedules itself with callLater(0) forever.`,
+        );
+      }
+      this.removeAt(0);
+      ran++;
+      try {
+        next.run();
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+
+  /** Take a cancelled call out of the heap. */
+  remove(call: VirtualDelayedCall): void {
+    if (call.heapIndex >= 0) this.removeAt(call.heapIndex);
+  }
+
+  reschedule(call: VirtualDelayedCall, time: number): void {
+    this.remove(call);
+    call.time = time > this.now ? Math.max(time, this.nextInstant()) : time;
+    call.seq = this.nextSeq++;
+    this.push(call);
+    this.onSchedule();
+  }
+
+  /**
+   * `now + delay`, but strictly later than now for any delay > 0. Without this, code that
+   * sleeps for "the rest" of an interval (`interval - (now - last)`) can compute a remainder
+   * smaller than the float resolution at `now`, schedule itself at the same instant, and spin
+   * forever; Node's millisecond timers never let that happen either.
+   */
+  private timeAfter(delay: number): number {
+    if (delay <= 0) return this.now;
+    return Math.max(this.now + delay, this.nextInstant());
+  }
+
+  private nextInstant(): number {
+    return this.now + Math.max(Math.abs(this.now) * Number.EPSILON, Number.MIN_VALUE);
+  }
+
+  private push(call: VirtualDelayedCall): void {
+    call.heapIndex = this.heap.push(call) - 1;
+    this.siftUp(call.heapIndex);
+  }
+
+  private removeAt(index: number): void {
+    const heap = this.heap;
+    const removed = heap[index]!;
+    removed.heapIndex = -1;
+    const last = heap.pop()!;
+    if (index === heap.length) return;
+    heap[index] = last;
+    last.heapIndex = index;
+    this.siftUp(index);
+    this.siftDown(last.heapIndex);
+  }
+
+  private siftUp(start: number): void {
+    const heap = this.heap;
+    const item = heap[start]!;
+    let index = start;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      const above = heap[parent]!;
+      if (!before(item, above)) break;
+      heap[index] = above;
+      above.heapIndex = index;
+      index = parent;
+    }
+    heap[index] = item;
+    item.heapIndex = index;
+  }
+
+  private siftDown(start: number): void {
+    const heap = this.heap;
+    const item = heap[start]!;
+    const size = heap.length;
+    let index = start;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      const child = right < size && before(heap[right]!, heap[left]!) ? right : left;
+      const below = heap[child]!;
+      if (!before(below, item)) break;
+      heap[index] = below;
+      below.heapIndex = index;
+      index = child;
+    }
+    heap[index] = item;
+    item.heapIndex = index;
+  }
+}
