@@ -113,6 +113,13 @@ export { IRCServerContext } from './server/server-context.js';
 export { IRCServerState, type WhowasEntry } from './server/state.js';
 export { ServerUser, type IRCClientLink } from './server/user.js';
 export { ServerChannel, type Membership, type MaskListEntry } from './server/channel.js';
+export {
+  CertificateFingerprintChecker,
+  TLSCertificateCredentials,
+  TLS_CERTIFICATE_CREDENTIALS,
+  normalizeFingerprint,
+  type ITLSCertificateCredentials,
+} from './server/certificate-credentials.js';
 
 // Client (src/client/): IRCClient for bots and applications.
 export { IRCClient } from './client/protocol.js';

@@ -43,6 +43,8 @@ export interface IRCServerConfig {
   /** Longest KICK reason (KICKLEN) and AWAY message (AWAYLEN). */
   readonly kickLen: number;
   readonly awayLen: number;
+  /** Longest real name (USER, SETNAME), as NAMELEN; longer USER names are cut, SETNAME fails. */
+  readonly realnameLen: number;
   /** Flag modes a new channel starts with (default `nt`, as most networks do). */
   readonly defaultChannelModes: string;
   /** Channels one user may be in at once (CHANLIMIT=#:n). */
@@ -73,6 +75,11 @@ export interface IRCServerConfig {
   readonly maxTagBytes: number;
   /** Accept lines that are not valid UTF-8 by reading them as latin-1 (instead of dropping them). */
   readonly latin1Fallback: boolean;
+  /**
+   * Refuse lines that are not valid UTF-8 (`FAIL <command> INVALID_UTF8`, never relayed) and
+   * advertise ISUPPORT `UTF8ONLY`. Overrides `latin1Fallback`. Default false.
+   */
+  readonly utf8Only: boolean;
   /** Simultaneous connections from one address; 0 = no limit. */
   readonly maxConnectionsPerAddress: number;
   /** Entries kept in WHOWAS history (oldest dropped first). */
@@ -105,6 +112,12 @@ export const SERVER_CAPABILITIES: readonly string[] = [
   'account-tag',
   'cap-notify',
   'sasl',
+  'extended-join',
+  'userhost-in-names',
+  'invite-notify',
+  'setname',
+  'batch',
+  'labeled-response',
 ];
 
 /** What callers pass: any subset of the config; `flood` may be given in part too. */
@@ -125,6 +138,7 @@ export function defaultIRCServerConfig(overrides: IRCServerConfigInput = {}): IR
     topicLen: 390,
     kickLen: 307,
     awayLen: 200,
+    realnameLen: 100,
     defaultChannelModes: 'nt',
     maxChannelsPerUser: 50,
     maxTargets: 4,
@@ -138,6 +152,7 @@ export function defaultIRCServerConfig(overrides: IRCServerConfigInput = {}): IR
     maxLineBytes: 512,
     maxTagBytes: 4096,
     latin1Fallback: true,
+    utf8Only: false,
     maxConnectionsPerAddress: 10,
     whowasHistory: 1000,
     password: null,
@@ -157,6 +172,7 @@ const WHOLE_NUMBER_MINIMUMS: ReadonlyArray<[keyof IRCServerConfig, number]> = [
   ['topicLen', 0],
   ['kickLen', 0],
   ['awayLen', 0],
+  ['realnameLen', 1],
   ['maxChannelsPerUser', 1],
   ['maxTargets', 1],
   ['maxListEntries', 0],

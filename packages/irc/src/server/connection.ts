@@ -1,6 +1,7 @@
 import { Numerics } from '../wire/numerics.js';
 import {
   Protocol,
+  isSSLTransport,
   type Failure,
   type IDelayedCall,
   type IPushProducer,
@@ -14,6 +15,7 @@ import { FloodGate } from './flood-gate.js';
 import { Delivery, type OutboundMessage } from './outbound.js';
 import type { IRCServerContext } from './server-context.js';
 import { ServerUser, type IRCClientLink } from './user.js';
+import { CommandSequencer } from './command-sequencer.js';
 
 /** Seconds a closing connection may take to flush before it is aborted. */
 const CLOSE_GRACE_SECONDS = 10;
@@ -56,6 +58,8 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
   private pingTimer: IDelayedCall | null = null;
   private closeTimer: IDelayedCall | null = null;
   private quitMessage = 'Connection closed';
+  /** Runs commands in order, holding lines while one waits, and labels their replies. */
+  private readonly sequencer: CommandSequencer;
 
   constructor(readonly server: IRCServerContext) {
     super();
@@ -63,7 +67,7 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
     this.decoder = new IRCLineDecoder({
       maxLineBytes: config.maxLineBytes,
       maxTagBytes: config.maxTagBytes,
-      fallback: config.latin1Fallback ? 'latin1' : null,
+      fallback: config.utf8Only ? 'reject' : config.latin1Fallback ? 'latin1' : null,
     });
     this.decoder.onLine = (line) => {
       this.lineReceived(line);
@@ -73,9 +77,37 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
     this.decoder.onTooLong = () => {
       this.numeric(Numerics.ERR_INPUTTOOLONG, 'Input line was too long');
     };
+    // IRCv3 UTF8ONLY: a line that is not UTF-8 is refused, naming its command when it has one.
+    this.decoder.onInvalidEncoding = (line) => {
+      const command = tryParseMessage(line)?.command ?? '*';
+      this.send({
+        source: config.serverName,
+        command: 'FAIL',
+        params: [
+          /^[A-Za-z]+$|^\d{3}$/.test(command) ? command : '*',
+          'INVALID_UTF8',
+          'Message rejected, your IRC software MUST use UTF-8 encoding on this network',
+        ],
+      });
+    };
+    this.sequencer = new CommandSequencer({
+      enabledCaps: this.enabledCaps,
+      config,
+      isClosed: () => this.state === 'closed',
+      runCommand: (message) => {
+        this.runCommand(message);
+      },
+      write: (line) => {
+        this.sendBytes(line);
+      },
+      nextBatchId: () => server.nextBatchId(),
+      overflow: () => {
+        this.disconnect('Excess Flood');
+      },
+    });
     this.flood = new FloodGate(server.reactor, config.flood, {
       process: (line) => {
-        this.handleLine(line);
+        this.sequencer.line(line);
       },
       excess: () => {
         this.disconnect('Excess Flood');
@@ -89,6 +121,7 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
 
   override connectionMade(): void {
     this.user = new ServerUser(hostOf(this.transport.getPeer()), this);
+    this.user.secure = isSSLTransport(this.transport);
     this.server.state.unregisteredCount++;
     this.transport.registerProducer(this, true);
     this.lastReceivedAt = this.server.reactor.seconds();
@@ -115,19 +148,29 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
     this.flood.offer(line);
   }
 
-  private handleLine(line: string): void {
-    if (this.state === 'closed') return;
-    const message = tryParseMessage(line);
-    if (message === null) return;
+  /** Run one parsed command; a bug in a handler drops this client, never the server. */
+  private runCommand(message: IRCMessage): void {
     try {
       this.dispatch(message);
     } catch (error) {
-      // A bug in one handler must not take the server down: drop this client, keep the rest.
       this.config.logger?.failure('IRC command {command} failed', error, {
         command: message.command,
       });
       this.disconnect('Internal server error');
     }
+  }
+
+  /**
+   * The command being handled will finish later (an asynchronous login): the lines that follow,
+   * and its labeled response, wait until `resumeInput`.
+   */
+  suspendInput(): void {
+    this.sequencer.suspend();
+  }
+
+  /** Finish the suspended command with `work`, then handle the lines that waited, in order. */
+  resumeInput(work: () => void): void {
+    this.sequencer.resume(work);
   }
 
   /** Run one parsed message through the command table. */
@@ -176,6 +219,7 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
 
   sendBytes(data: Uint8Array): void {
     if (this.state === 'closed') return;
+    if (this.sequencer.capture(data)) return;
     if (!this.outputPaused) {
       this.transport.write(data);
       return;
@@ -184,6 +228,13 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
     this.pendingBytes += data.byteLength;
     const limit = this.config.sendQueueBytes;
     if (limit > 0 && this.pendingBytes > limit) this.dropForSendQueue();
+  }
+
+  /** Send past a labeled response being collected: for a copy the label does not belong on. */
+  sendUnlabeled(data: Uint8Array): void {
+    this.sequencer.unlabeled(() => {
+      this.sendBytes(data);
+    });
   }
 
   /** The transport's buffer is full: hold our output and count it against the send queue. */
@@ -236,6 +287,8 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
     }
     this.registrationTimer?.cancel();
     this.registrationTimer = null;
+    // A TLS layer started over the connection may have finished its handshake since.
+    this.user.secure = isSSLTransport(this.transport);
     this.state = 'registered';
     this.server.state.unregisteredCount--;
     this.user.registered = true;
@@ -293,6 +346,7 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
       command: 'ERROR',
       params: [`Closing Link: ${this.user.host} (${reason})`],
     });
+    this.sequencer.flush();
     this.finish();
     if (this.pendingOutput.length > 0) {
       const pending = this.pendingOutput;

@@ -11,6 +11,8 @@ export interface OutboundMessage {
   readonly clientTags?: ReadonlyMap<string, string> | undefined;
   /** The sender's account, shown as `account=` to recipients with account-tag. */
   readonly account?: string | null | undefined;
+  /** The IRCv3 `msgid`, shown to recipients with message-tags. */
+  readonly msgid?: string | undefined;
 }
 
 /**
@@ -28,6 +30,8 @@ const TEXT_COMMANDS = new Set([
   'ERROR',
   'KILL',
   'WALLOPS',
+  'SETNAME',
+  'FAIL',
 ]);
 
 /** Numerics whose last parameter is a word or number, not text: sent without the ':'. */
@@ -37,6 +41,7 @@ const NUMERICS_WITHOUT_TEXT = new Set([
   '324',
   '329',
   '333',
+  '336',
   '341',
   '346',
   '348',
@@ -89,7 +94,13 @@ export class Delivery {
     let profile = 0;
     if (user.hasCap('server-time')) profile |= 1;
     if (this.message.account != null && user.hasCap('account-tag')) profile |= 2;
-    if (this.message.clientTags !== undefined && user.hasCap('message-tags')) profile |= 4;
+    const message = this.message;
+    if (
+      (message.clientTags !== undefined || message.msgid !== undefined) &&
+      user.hasCap('message-tags')
+    ) {
+      profile |= 4;
+    }
     let bytes = this.cache[profile];
     if (bytes === undefined) {
       bytes = encoder.encode(this.lineFor(profile));
@@ -101,9 +112,10 @@ export class Delivery {
   private lineFor(profile: number): string {
     const tags: string[] = [];
     if ((profile & 4) !== 0) {
-      for (const [key, value] of this.message.clientTags!) {
+      for (const [key, value] of this.message.clientTags ?? []) {
         tags.push(value === '' ? key : `${key}=${escapeTagValue(value)}`);
       }
+      if (this.message.msgid !== undefined) tags.push(`msgid=${this.message.msgid}`);
     }
     if ((profile & 1) !== 0) tags.push(`time=${this.time}`);
     if ((profile & 2) !== 0) tags.push(`account=${escapeTagValue(this.message.account!)}`);

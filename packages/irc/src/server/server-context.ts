@@ -17,6 +17,9 @@ export class IRCServerContext {
   /** The ISUPPORT tokens, computed once from the config. */
   readonly isupport: readonly string[];
   readonly fold: (name: string) => string;
+  private idCounter = 0;
+  /** Makes ids unique across restarts of the server (clients may remember msgids). */
+  private readonly idPrefix: string;
 
   constructor(
     readonly reactor: IReactorTime,
@@ -26,6 +29,17 @@ export class IRCServerContext {
     this.state = new IRCServerState(this.fold, config.whowasHistory);
     this.createdAt = config.now();
     this.isupport = isupportTokens(config);
+    this.idPrefix = this.createdAt.getTime().toString(36);
+  }
+
+  /** A fresh IRCv3 `msgid` value, unique on this server. */
+  nextMessageId(): string {
+    return `${this.idPrefix}-${(++this.idCounter).toString(36)}`;
+  }
+
+  /** A fresh batch reference tag. */
+  nextBatchId(): string {
+    return `b${(++this.idCounter).toString(36)}`;
   }
 
   /** Wall-clock unix seconds. */

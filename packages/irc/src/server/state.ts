@@ -21,6 +21,8 @@ export class IRCServerState {
   readonly channels = new IRCMap<ServerChannel>('rfc1459');
   /** Connections that have not registered yet (253 RPL_LUSERUNKNOWN). */
   unregisteredCount = 0;
+  /** The most users registered at once since the server started (265/266). */
+  peakUsers = 0;
   private readonly whowas: WhowasEntry[] = [];
 
   constructor(
@@ -39,6 +41,7 @@ export class IRCServerState {
 
   addUser(user: ServerUser): void {
     this.users.set(user.nick, user);
+    this.peakUsers = Math.max(this.peakUsers, this.users.size);
   }
 
   removeUser(user: ServerUser): void {

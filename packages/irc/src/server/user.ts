@@ -32,6 +32,8 @@ export class ServerUser {
   signonTime = 0;
   /** Reactor seconds of the last PRIVMSG/NOTICE, for WHOIS idle time. */
   lastMessageAt = 0;
+  /** True when the client is connected over TLS (WHOIS 671 RPL_WHOISSECURE). */
+  secure = false;
 
   constructor(
     readonly host: string,

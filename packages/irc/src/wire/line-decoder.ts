@@ -22,9 +22,10 @@ export interface IRCLineDecoderOptions {
   readonly encoding?: 'utf-8';
   /**
    * What to decode a line with when it is not valid UTF-8: 'latin1' (ISO-8859-1, what older
-   * clients send; the default), or null to decode it as UTF-8 with U+FFFD replacements.
+   * clients send; the default), null to decode it as UTF-8 with U+FFFD replacements, or
+   * 'reject' to discard it and report it through onInvalidEncoding (servers with UTF8ONLY).
    */
-  readonly fallback?: 'latin1' | null;
+  readonly fallback?: 'latin1' | 'reject' | null;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -69,10 +70,16 @@ export class IRCLineDecoder {
   onLine: (line: string) => void = () => {};
   /** Called once for each line that broke a limit; that line is discarded. */
   onTooLong: (kind: 'line' | 'tags') => void = () => {};
+  /**
+   * With `fallback: 'reject'`: called for each line that is not valid UTF-8, with the line
+   * decoded leniently (U+FFFD for the bad bytes) so the caller can name its command; the line
+   * is discarded.
+   */
+  onInvalidEncoding: (line: string) => void = () => {};
 
   readonly maxLineBytes: number;
   readonly maxTagBytes: number;
-  readonly fallback: 'latin1' | null;
+  readonly fallback: 'latin1' | 'reject' | null;
 
   /**
    * Bytes of the current line received in earlier chunks, in one growable buffer: a list of
@@ -145,7 +152,7 @@ export class IRCLineDecoder {
       }
       const bytes = this.take(chunk, pos, end);
       pos = end + 1;
-      if (bytes.byteLength > 0) this.onLine(this.decode(bytes));
+      if (bytes.byteLength > 0) this.deliver(bytes);
     }
   }
 
@@ -211,6 +218,23 @@ export class IRCLineDecoder {
     this.inTags = false;
     this.tagBytes = 0;
     this.bodyBytes = 0;
+  }
+
+  private deliver(bytes: Uint8Array): void {
+    if (this.fallback !== 'reject') {
+      this.onLine(this.decode(bytes));
+      return;
+    }
+    strictUTF8 ??= new TextDecoder('utf-8', { fatal: true });
+    let line: string;
+    try {
+      line = strictUTF8.decode(bytes);
+    } catch {
+      lenientUTF8 ??= new TextDecoder('utf-8');
+      this.onInvalidEncoding(lenientUTF8.decode(bytes));
+      return;
+    }
+    this.onLine(line);
   }
 
   private decode(bytes: Uint8Array): string {

@@ -80,7 +80,7 @@ describe('IRCv3', () => {
     const client = server.connect();
     client.send('CAP LS 302', 'NICK a', 'USER a 0 * :A');
     expect(client.lines()).toEqual([
-      ':irc.test CAP * LS :message-tags server-time echo-message multi-prefix away-notify account-tag cap-notify sasl=PLAIN',
+      ':irc.test CAP * LS :message-tags server-time echo-message multi-prefix away-notify account-tag cap-notify sasl=PLAIN extended-join userhost-in-names invite-notify setname batch labeled-response',
     ]);
     client.send(
       'CAP REQ :server-time bogus',
@@ -103,7 +103,7 @@ describe('IRCv3', () => {
     const client = server.connect();
     client.send('CAP LS');
     expect(client.lines()).toEqual([
-      ':irc.test CAP * LS :message-tags server-time echo-message multi-prefix away-notify account-tag cap-notify',
+      ':irc.test CAP * LS :message-tags server-time echo-message multi-prefix away-notify account-tag cap-notify extended-join userhost-in-names invite-notify setname batch labeled-response',
     ]);
   });
 
@@ -115,15 +115,20 @@ describe('IRCv3', () => {
     for (const c of [sender, tagged, bare]) c.send('JOIN #c');
     for (const c of [sender, tagged, bare]) c.lines();
     sender.send('@+draft/react=\\:) PRIVMSG #c :hi');
-    expect(sender.lines()).toEqual(['@+draft/react=\\:) :s!~s@10.0.0.1 PRIVMSG #c :hi']);
+    // Everyone with message-tags sees the same msgid, the echo included.
+    expect(sender.lines()).toEqual([
+      '@+draft/react=\\:);msgid=mjwaidke-1 :s!~s@10.0.0.1 PRIVMSG #c :hi',
+    ]);
     expect(tagged.lines()).toEqual([
-      `@+draft/react=\\:);time=${TIME} :s!~s@10.0.0.1 PRIVMSG #c :hi`,
+      `@+draft/react=\\:);msgid=mjwaidke-1;time=${TIME} :s!~s@10.0.0.1 PRIVMSG #c :hi`,
     ]);
     expect(bare.lines()).toEqual([':s!~s@10.0.0.1 PRIVMSG #c :hi']);
     sender.send('@+typing=active TAGMSG #c');
-    expect(tagged.lines()).toEqual([`@+typing=active;time=${TIME} :s!~s@10.0.0.1 TAGMSG #c`]);
+    expect(tagged.lines()).toEqual([
+      `@+typing=active;msgid=mjwaidke-2;time=${TIME} :s!~s@10.0.0.1 TAGMSG #c`,
+    ]);
     expect(bare.lines()).toEqual([]);
-    expect(sender.lines()).toEqual(['@+typing=active :s!~s@10.0.0.1 TAGMSG #c']);
+    expect(sender.lines()).toEqual(['@+typing=active;msgid=mjwaidke-2 :s!~s@10.0.0.1 TAGMSG #c']);
   });
 
   it('multi-prefix shows every prefix in NAMES and WHO', () => {

@@ -85,16 +85,18 @@ describe('queries', () => {
     a.lines();
     a.send('LUSERS', 'MOTD', 'TIME', 'VERSION');
     const lines = a.lines();
-    expect(lines.slice(0, 6)).toEqual([
+    expect(lines.slice(0, 8)).toEqual([
       ':irc.test 251 a :There are 0 users and 1 invisible on 1 servers',
       ':irc.test 253 a 1 :unknown connection(s)',
       ':irc.test 254 a 1 :channels formed',
       ':irc.test 255 a :I have 1 clients and 0 servers',
+      ':irc.test 265 a 1 1 :Current local users 1, max 1',
+      ':irc.test 266 a 1 1 :Current global users 1, max 1',
       ':irc.test 422 a :MOTD File is missing',
       ':irc.test 391 a irc.test :Fri, 02 Jan 2026 03:04:05 GMT',
     ]);
-    expect(lines[6]).toBe(':irc.test 351 a tw-irc-0.0.0 irc.test :@tw IRC server');
-    expect(lines[7]).toMatch(/^:irc.test 005 a AWAYLEN=200 /);
+    expect(lines[8]).toBe(':irc.test 351 a tw-irc-0.0.0 irc.test :@tw IRC server');
+    expect(lines[9]).toMatch(/^:irc.test 005 a AWAYLEN=200 /);
   });
 });
 

@@ -11,10 +11,12 @@ describe('registration', () => {
       ':irc.test 002 alice :Your host is irc.test, running version tw-irc-0.0.0',
       ':irc.test 003 alice :This server was created Fri, 02 Jan 2026 03:04:05 GMT',
       ':irc.test 004 alice irc.test tw-irc-0.0.0 iow beIiklmnost beIklov',
-      ':irc.test 005 alice AWAYLEN=200 CASEMAPPING=rfc1459 CHANLIMIT=#:50 CHANMODES=beI,k,l,imnst CHANNELLEN=50 CHANTYPES=# EXCEPTS=e INVEX=I KICKLEN=307 MAXLIST=beI:100 MODES=4 NETWORK=TestNet NICKLEN=30 :are supported by this server',
-      ':irc.test 005 alice PREFIX=(ov)@+ SAFELIST TARGMAX=JOIN:4,KICK:1,NAMES:1,NOTICE:4,PART:4,PRIVMSG:4,TAGMSG:4,WHOIS:1 TOPICLEN=390 USERLEN=10 :are supported by this server',
+      ':irc.test 005 alice AWAYLEN=200 CASEMAPPING=rfc1459 CHANLIMIT=#:50 CHANMODES=beI,k,l,imnst CHANNELLEN=50 CHANTYPES=# ELIST=CMNTU EXCEPTS=e INVEX=I KICKLEN=307 MAXLIST=beI:100 MODES=4 NETWORK=TestNet :are supported by this server',
+      ':irc.test 005 alice NAMELEN=100 NICKLEN=30 PREFIX=(ov)@+ SAFELIST STATUSMSG=@+ TARGMAX=JOIN:4,KICK:1,NAMES:1,NOTICE:4,PART:4,PRIVMSG:4,TAGMSG:4,WHOIS:1 TOPICLEN=390 USERLEN=10 WHOX :are supported by this server',
       ':irc.test 251 alice :There are 1 users and 0 invisible on 1 servers',
       ':irc.test 255 alice :I have 1 clients and 0 servers',
+      ':irc.test 265 alice 1 1 :Current local users 1, max 1',
+      ':irc.test 266 alice 1 1 :Current global users 1, max 1',
       ':irc.test 422 alice :MOTD File is missing',
     ]);
   });

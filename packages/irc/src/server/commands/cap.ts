@@ -1,13 +1,16 @@
 import { Numerics } from '../../wire/numerics.js';
 import type { IRCServerProtocol } from '../connection.js';
 import type { CommandGroup } from './command.js';
+import { saslMechanisms } from './sasl.js';
 
 /** The capabilities offered to this client, with their 302 values. */
 function offered(conn: IRCServerProtocol): Map<string, string> {
   const caps = new Map<string, string>();
   for (const cap of conn.config.capabilities) {
     if (cap === 'sasl') {
-      if (conn.config.accountPortal !== null) caps.set('sasl', 'PLAIN');
+      // Only mechanisms the account portal can check; none → no sasl at all.
+      const mechanisms = saslMechanisms(conn.config);
+      if (mechanisms.length > 0) caps.set('sasl', mechanisms.join(','));
     } else {
       caps.set(cap, '');
     }

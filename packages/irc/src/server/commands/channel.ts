@@ -51,9 +51,20 @@ function join(conn: IRCServerProtocol, name: string, key: string | undefined): v
   channel.members.set(user, { op: created, voice: false });
   user.channels.add(channel);
   const members = [...channel.members.keys()];
+  // IRCv3 extended-join: members with the cap also learn the account (or `*`) and real name.
+  const extended = members.filter((m) => m.hasCap('extended-join'));
   server.deliver(
     { source: user.mask, command: 'JOIN', params: [channel.name], account: user.account },
-    members,
+    members.filter((m) => !m.hasCap('extended-join')),
+  );
+  server.deliver(
+    {
+      source: user.mask,
+      command: 'JOIN',
+      params: [channel.name, user.account ?? '*', user.realname],
+      account: user.account,
+    },
+    extended,
   );
   if (user.away !== null) {
     server.deliver(
@@ -81,13 +92,14 @@ export function sendNames(conn: IRCServerProtocol, channel: ServerChannel): void
   const viewer = conn.user;
   const isMember = channel.members.has(viewer);
   const multi = viewer.hasCap('multi-prefix');
+  const userhost = viewer.hasCap('userhost-in-names');
   const symbol = channel.modes.has('s') ? '@' : '=';
   const overhead = conn.config.serverName.length + viewer.nick.length + channel.name.length + 20;
   let names: string[] = [];
   let length = 0;
   for (const member of channel.members.keys()) {
     if (!isMember && member.modes.has('i')) continue;
-    const entry = channel.prefixOf(member, multi) + member.nick;
+    const entry = channel.prefixOf(member, multi) + (userhost ? member.mask : member.nick);
     if (names.length > 0 && overhead + length + entry.length + 1 > 510) {
       conn.numeric(Numerics.RPL_NAMREPLY, symbol, channel.name, names.join(' '));
       names = [];
@@ -261,30 +273,23 @@ export const channelCommands: CommandGroup = {
       }
     },
   },
-  LIST: {
+  INVITE: {
     when: 'registered',
     minParams: 0,
     handle(conn, { params }) {
-      const state = conn.server.state;
-      const wanted =
-        params[0] === undefined || params[0] === ''
-          ? [...state.channels.values()]
-          : params[0]
-              .split(',')
-              .map((name) => state.findChannel(name))
-              .filter((c): c is ServerChannel => c !== undefined);
-      conn.numeric(Numerics.RPL_LISTSTART, 'Channel', 'Users  Name');
-      for (const channel of wanted) {
-        if (channel.modes.has('s') && !channel.members.has(conn.user)) continue;
-        conn.numeric(Numerics.RPL_LIST, channel.name, String(channel.members.size), channel.topic);
+      // Modern IRC: INVITE alone lists the channels one is invited to (336, 337).
+      if (params.length === 0) {
+        for (const folded of conn.user.invites) {
+          const channel = conn.server.state.findChannel(folded);
+          if (channel !== undefined) conn.numeric(Numerics.RPL_INVITELIST, channel.name);
+        }
+        conn.numeric(Numerics.RPL_ENDOFINVITELIST, 'End of /INVITE list');
+        return;
       }
-      conn.numeric(Numerics.RPL_LISTEND, 'End of /LIST');
-    },
-  },
-  INVITE: {
-    when: 'registered',
-    minParams: 2,
-    handle(conn, { params }) {
+      if (params.length < 2) {
+        conn.numeric(Numerics.ERR_NEEDMOREPARAMS, 'INVITE', 'Not enough parameters');
+        return;
+      }
       const target = conn.server.state.findUser(params[0]!);
       if (target === undefined) {
         conn.numeric(Numerics.ERR_NOSUCHNICK, params[0]!, 'No such nick/channel');
@@ -313,14 +318,20 @@ export const channelCommands: CommandGroup = {
       }
       conn.numeric(Numerics.RPL_INVITING, target.nick, channel.name);
       if (target.away !== null) conn.numeric(Numerics.RPL_AWAY, target.nick, target.away);
+      const invite = {
+        source: conn.user.mask,
+        command: 'INVITE',
+        params: [target.nick, channel.name],
+        account: conn.user.account,
+      };
+      conn.server.deliver(invite, [target]);
+      // IRCv3 invite-notify: members who could have invited (ops, on a +i channel) are told.
+      const inviteOnly = channel.modes.has('i');
       conn.server.deliver(
-        {
-          source: conn.user.mask,
-          command: 'INVITE',
-          params: [target.nick, channel.name],
-          account: conn.user.account,
-        },
-        [target],
+        invite,
+        [...channel.members.keys()].filter(
+          (m) => m !== conn.user && m.hasCap('invite-notify') && (!inviteOnly || channel.isOp(m)),
+        ),
       );
     },
   },

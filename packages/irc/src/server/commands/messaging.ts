@@ -2,7 +2,8 @@ import { maxTextBytes, splitText, utf8ByteLength } from '../../wire/serializer.j
 import { Numerics } from '../../wire/numerics.js';
 import type { IRCMessage } from '../../wire/message.js';
 import type { IRCServerProtocol } from '../connection.js';
-import type { OutboundMessage } from '../outbound.js';
+import { Delivery, type OutboundMessage } from '../outbound.js';
+import type { ServerChannel } from '../channel.js';
 import type { ServerUser } from '../user.js';
 import type { CommandGroup } from './command.js';
 
@@ -27,6 +28,21 @@ function fitText(sender: ServerUser, command: string, target: string, text: stri
   const limit = maxTextBytes(sender.nick, sender.username, sender.host, target, command);
   if (limit < 4 || utf8ByteLength(text) <= limit) return text;
   return splitText(text, limit)[0] ?? '';
+}
+
+/**
+ * A STATUSMSG target (`@#chan`, `+#chan`): the channel part and whether only operators (`@`)
+ * or voiced users and operators (`+`) receive it; null for other targets.
+ */
+function statusTarget(target: string): { channel: string; opsOnly: boolean } | null {
+  const match = /^([@+]+)(#.*)$/.exec(target);
+  if (match === null) return null;
+  return { channel: match[2]!, opsOnly: match[1]!.includes('@') };
+}
+
+/** Whether `user` is among the members a STATUSMSG for `opsOnly` reaches. */
+function hasStatus(channel: ServerChannel, user: ServerUser, opsOnly: boolean): boolean {
+  return opsOnly ? channel.isOp(user) : channel.hasVoiceOrOp(user);
 }
 
 /**
@@ -68,10 +84,13 @@ function relay(conn: IRCServerProtocol, message: IRCMessage): void {
       params: isTagmsg ? [target] : [target, fitText(sender, command, target, text!)],
       clientTags,
       account: sender.account,
+      msgid: server.nextMessageId(),
     };
     const recipients: ServerUser[] = [];
-    if (target.startsWith('#')) {
-      const channel = server.state.findChannel(target);
+    let toSelf = false;
+    const status = statusTarget(target);
+    if (target.startsWith('#') || status !== null) {
+      const channel = server.state.findChannel(status?.channel ?? target);
       if (channel === undefined) {
         error('403', target, 'No such channel');
         continue;
@@ -87,7 +106,9 @@ function relay(conn: IRCServerProtocol, message: IRCMessage): void {
         continue;
       }
       for (const user of channel.members.keys()) {
-        if (user !== sender && (!isTagmsg || user.hasCap('message-tags'))) recipients.push(user);
+        if (user === sender || (isTagmsg && !user.hasCap('message-tags'))) continue;
+        if (status !== null && !hasStatus(channel, user, status.opsOnly)) continue;
+        recipients.push(user);
       }
     } else {
       const user = server.state.findUser(target);
@@ -95,15 +116,18 @@ function relay(conn: IRCServerProtocol, message: IRCMessage): void {
         error('401', target, 'No such nick/channel');
         continue;
       }
-      // A message to oneself arrives once, echo-message or not.
-      if (!isTagmsg || user.hasCap('message-tags')) recipients.push(user);
+      if (user === sender) toSelf = true;
+      else if (!isTagmsg || user.hasCap('message-tags')) recipients.push(user);
       if (command === 'PRIVMSG' && user.away !== null)
         conn.numeric(Numerics.RPL_AWAY, user.nick, user.away);
     }
-    if (echo && !recipients.includes(sender) && (!isTagmsg || sender.hasCap('message-tags'))) {
-      recipients.push(sender);
-    }
-    if (recipients.length > 0) server.deliver(outbound, recipients);
+    const delivery = new Delivery(outbound, server.config.now());
+    for (const user of recipients) user.link.sendBytes(delivery.bytesFor(user));
+    if (isTagmsg && !sender.hasCap('message-tags')) continue;
+    // To oneself with echo-message: the copy as recipient and the echo, which alone carries
+    // a labeled-response label (as Ergo and irctest expect).
+    if (toSelf && echo) conn.sendUnlabeled(delivery.bytesFor(sender));
+    if (toSelf || echo) conn.sendBytes(delivery.bytesFor(sender));
   }
 }
 

@@ -14,6 +14,19 @@ const LIST_REPLIES: Readonly<Record<string, [string, string, string]>> = {
   I: [Numerics.RPL_INVEXLIST, Numerics.RPL_ENDOFINVEXLIST, 'End of channel invite list'],
 };
 
+/** The longest channel key accepted. */
+const MAX_KEY_LENGTH = 50;
+
+/** 696 ERR_INVALIDMODEPARAM (Modern IRC): `<channel> <mode> * :<why>`. */
+function invalidModeParam(
+  conn: IRCServerProtocol,
+  channel: ServerChannel,
+  mode: string,
+  why: string,
+): void {
+  conn.numeric(Numerics.ERR_INVALIDMODEPARAM, channel.name, mode, '*', why);
+}
+
 function sendList(conn: IRCServerProtocol, channel: ServerChannel, mode: string): void {
   const [entryCode, endCode, endText] = LIST_REPLIES[mode]!;
   for (const entry of channel.listFor(mode)) {
@@ -77,7 +90,17 @@ function applyChannelMode(
     }
     case 'k':
       if (adding) {
-        if (arg === undefined || arg === '' || /[\s,]/.test(arg)) return null;
+        if (arg === undefined) return null;
+        // Modern IRC: refuse keys that JOIN could not carry (spaces, commas) with 696.
+        if (arg === '' || /[\s,]/.test(arg) || arg.length > MAX_KEY_LENGTH) {
+          invalidModeParam(
+            conn,
+            channel,
+            'k',
+            `Invalid key (1 to ${MAX_KEY_LENGTH} characters, no spaces or commas)`,
+          );
+          return null;
+        }
         channel.key = arg;
         return { adding, mode, arg };
       }
@@ -90,8 +113,12 @@ function applyChannelMode(
         channel.limit = null;
         return { adding, mode };
       }
+      if (arg === undefined) return null;
       const limit = Number(arg);
-      if (arg === undefined || !/^\d+$/.test(arg) || limit <= 0) return null;
+      if (!/^\d{1,9}$/.test(arg) || limit <= 0) {
+        invalidModeParam(conn, channel, 'l', 'Invalid limit (a whole number of at least 1)');
+        return null;
+      }
       channel.limit = limit;
       return { adding, mode, arg: String(limit) };
     }

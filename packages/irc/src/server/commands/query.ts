@@ -24,6 +24,20 @@ export function sendLusers(conn: IRCServerProtocol): void {
   if (state.channels.size > 0)
     conn.numeric(Numerics.RPL_LUSERCHANNELS, String(state.channels.size), 'channels formed');
   conn.numeric(Numerics.RPL_LUSERME, `I have ${users} clients and 0 servers`);
+  // Modern IRC's 265/266 (one server: local and global are the same).
+  const peak = String(state.peakUsers);
+  conn.numeric(
+    Numerics.RPL_LOCALUSERS,
+    String(users),
+    peak,
+    `Current local users ${users}, max ${peak}`,
+  );
+  conn.numeric(
+    Numerics.RPL_GLOBALUSERS,
+    String(users),
+    peak,
+    `Current global users ${users}, max ${peak}`,
+  );
 }
 
 /** The MOTD lines from the config (text is split on newlines). */

@@ -93,10 +93,15 @@ export const registrationCommands: CommandGroup = {
         conn.numeric(Numerics.ERR_ALREADYREGISTERED, 'You may not reregister');
         return;
       }
+      // Modern IRC: an empty user name (or real name) is as good as a missing parameter.
+      if (params[0] === '' || params[3] === '') {
+        conn.numeric(Numerics.ERR_NEEDMOREPARAMS, 'USER', 'Not enough parameters');
+        return;
+      }
       // No ident lookups: the name is the client's claim, marked with '~' as servers do.
       const username = params[0]!.replace(/[^A-Za-z0-9._\-[\]\\`^{}|]/g, '');
       conn.user.username = `~${(username === '' ? 'user' : username).slice(0, USERLEN - 1)}`;
-      conn.user.realname = params[3]!;
+      conn.user.realname = params[3]!.slice(0, conn.config.realnameLen);
       conn.maybeRegister();
     },
   },

@@ -1,13 +1,31 @@
 import { Numerics } from '../../wire/numerics.js';
-import { UsernamePassword } from '@tw/core';
-import { IRC_ACCOUNT_INTERFACE } from '../config.js';
+import { UsernamePassword, isSSLTransport, type Deferred, type LoginResult } from '@tw/core';
+import { IRC_ACCOUNT_INTERFACE, type IRCServerConfig } from '../config.js';
 import type { IRCServerProtocol } from '../connection.js';
+import {
+  TLS_CERTIFICATE_CREDENTIALS,
+  TLSCertificateCredentials,
+} from '../certificate-credentials.js';
 import type { CommandGroup } from './command.js';
 
 /** One AUTHENTICATE line carries at most 400 bytes of base64 (IRCv3 SASL). */
 const CHUNK = 400;
-/** The most base64 a PLAIN exchange may send in all: generous for names and passwords. */
+/** The most base64 an exchange may send in all: generous for names and passwords. */
 const MAX_RESPONSE = 4 * CHUNK;
+
+/**
+ * The SASL mechanisms the account portal can check: PLAIN when it has a checker for user names
+ * and passwords, EXTERNAL when it has one for TLS certificates (CertificateFingerprintChecker).
+ */
+export function saslMechanisms(config: IRCServerConfig): string[] {
+  const portal = config.accountPortal;
+  if (portal === null) return [];
+  const kinds = portal.listCredentialsInterfaces();
+  const mechanisms: string[] = [];
+  if (kinds.includes('username-password')) mechanisms.push('PLAIN');
+  if (kinds.includes(TLS_CERTIFICATE_CREDENTIALS)) mechanisms.push('EXTERNAL');
+  return mechanisms;
+}
 
 function abort(conn: IRCServerProtocol, code: string, text: string): void {
   conn.sasl = null;
@@ -15,52 +33,102 @@ function abort(conn: IRCServerProtocol, code: string, text: string): void {
   conn.maybeRegister();
 }
 
+function fail(conn: IRCServerProtocol): void {
+  abort(conn, Numerics.ERR_SASLFAIL, 'SASL authentication failed');
+}
+
+/** The base64 of a response, decoded; null when it is not base64. */
+function decodeBase64(base64: string): string | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return null;
+  return Buffer.from(base64, 'base64').toString('utf8');
+}
+
+/** Wait for the portal; success logs the client in (900, 903), any failure is 904. */
+function completeLogin(
+  conn: IRCServerProtocol,
+  mechanism: string,
+  login: Deferred<LoginResult>,
+  fallbackName: string,
+): void {
+  conn.sasl = { mechanism, buffer: '', pending: true };
+  // The portal may answer later (throttling): what the client sends meanwhile waits, so that
+  // replies keep their order and a labeled AUTHENTICATE gets its 900/903 labeled.
+  conn.suspendInput();
+  login
+    .addCallback((result) => {
+      result.logout();
+      conn.resumeInput(() => {
+        const account = typeof result.avatar === 'string' ? result.avatar : fallbackName;
+        conn.user.account = account;
+        conn.sasl = null;
+        conn.numeric(
+          Numerics.RPL_LOGGEDIN,
+          conn.user.mask,
+          account,
+          `You are now logged in as ${account}`,
+        );
+        conn.numeric(Numerics.RPL_SASLSUCCESS, 'SASL authentication successful');
+        conn.maybeRegister();
+      });
+    })
+    .addErrback(() => {
+      conn.resumeInput(() => {
+        fail(conn);
+      });
+    });
+}
+
 /** RFC 4616 PLAIN: authzid NUL authcid NUL passwd, checked through the account portal. */
 function finishPlain(conn: IRCServerProtocol, base64: string): void {
   const portal = conn.config.accountPortal;
-  const fail = (): void => {
-    abort(conn, '904', 'SASL authentication failed');
-  };
-  if (portal === null || !/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
-    fail();
-    return;
-  }
-  const parts = Buffer.from(base64, 'base64').toString('utf8').split('\0');
-  if (parts.length !== 3) {
-    fail();
+  const decoded = decodeBase64(base64);
+  const parts = decoded?.split('\0') ?? [];
+  if (portal === null || parts.length !== 3) {
+    fail(conn);
     return;
   }
   const [authzid, authcid, password] = parts as [string, string, string];
   if (authcid === '' || (authzid !== '' && authzid !== authcid)) {
-    fail();
+    fail(conn);
     return;
   }
-  conn.sasl = { mechanism: 'PLAIN', buffer: '', pending: true };
-  portal
-    .loginFrom(
+  completeLogin(
+    conn,
+    'PLAIN',
+    portal.loginFrom(
       conn.transport.getPeer(),
       new UsernamePassword(authcid, password),
       null,
       IRC_ACCOUNT_INTERFACE,
-    )
-    .addCallback((result) => {
-      result.logout();
-      if (conn.state === 'closed') return;
-      const account = typeof result.avatar === 'string' ? result.avatar : authcid;
-      conn.user.account = account;
-      conn.sasl = null;
-      conn.numeric(
-        Numerics.RPL_LOGGEDIN,
-        conn.user.mask,
-        account,
-        `You are now logged in as ${account}`,
-      );
-      conn.numeric(Numerics.RPL_SASLSUCCESS, 'SASL authentication successful');
-      conn.maybeRegister();
-    })
-    .addErrback(() => {
-      if (conn.state !== 'closed') fail();
-    });
+    ),
+    authcid,
+  );
+}
+
+/**
+ * RFC 4422 EXTERNAL: the identity is the TLS client certificate, looked up by fingerprint
+ * through the account portal; the response is an optional authzid.
+ */
+function finishExternal(conn: IRCServerProtocol, base64: string): void {
+  const portal = conn.config.accountPortal;
+  const authzid = decodeBase64(base64);
+  const transport = conn.transport;
+  const certificate = isSSLTransport(transport) ? transport.getPeerCertificate() : null;
+  if (portal === null || authzid === null || certificate === null) {
+    fail(conn);
+    return;
+  }
+  completeLogin(
+    conn,
+    'EXTERNAL',
+    portal.loginFrom(
+      transport.getPeer(),
+      new TLSCertificateCredentials(certificate.fingerprint256, authzid),
+      null,
+      IRC_ACCOUNT_INTERFACE,
+    ),
+    authzid === '' ? certificate.fingerprint256 : authzid,
+  );
 }
 
 export const saslCommands: CommandGroup = {
@@ -69,7 +137,8 @@ export const saslCommands: CommandGroup = {
     minParams: 1,
     handle(conn, { params }) {
       const arg = params[0]!;
-      if (!conn.enabledCaps.has('sasl') || conn.config.accountPortal === null) {
+      const mechanisms = saslMechanisms(conn.config);
+      if (!conn.enabledCaps.has('sasl') || mechanisms.length === 0) {
         conn.numeric(Numerics.ERR_SASLFAIL, 'SASL authentication failed');
         return;
       }
@@ -78,7 +147,7 @@ export const saslCommands: CommandGroup = {
       if (arg === '*') {
         if (exchange === null)
           conn.numeric(Numerics.ERR_SASLABORTED, 'SASL authentication aborted');
-        else abort(conn, '906', 'SASL authentication aborted');
+        else abort(conn, Numerics.ERR_SASLABORTED, 'SASL authentication aborted');
         return;
       }
       if (exchange === null) {
@@ -86,23 +155,29 @@ export const saslCommands: CommandGroup = {
           conn.numeric(Numerics.ERR_SASLALREADY, 'You have already authenticated using SASL');
           return;
         }
-        if (arg.toUpperCase() !== 'PLAIN') {
-          conn.numeric(Numerics.RPL_SASLMECHS, 'PLAIN', 'are available SASL mechanisms');
+        const mechanism = arg.toUpperCase();
+        if (!mechanisms.includes(mechanism)) {
+          conn.numeric(
+            Numerics.RPL_SASLMECHS,
+            mechanisms.join(','),
+            'are available SASL mechanisms',
+          );
           conn.numeric(Numerics.ERR_SASLFAIL, 'SASL authentication failed');
           return;
         }
-        conn.sasl = { mechanism: 'PLAIN', buffer: '', pending: false };
+        conn.sasl = { mechanism, buffer: '', pending: false };
         conn.send({ source: null, command: 'AUTHENTICATE', params: ['+'] });
         return;
       }
       if (arg.length > CHUNK || exchange.buffer.length + arg.length > MAX_RESPONSE) {
-        abort(conn, '905', 'SASL message too long');
+        abort(conn, Numerics.ERR_SASLTOOLONG, 'SASL message too long');
         return;
       }
       if (arg !== '+') exchange.buffer += arg;
       // A full 400-byte chunk means more follows (a final exact multiple ends with '+').
       if (arg.length === CHUNK) return;
-      finishPlain(conn, exchange.buffer);
+      if (exchange.mechanism === 'EXTERNAL') finishExternal(conn, exchange.buffer);
+      else finishPlain(conn, exchange.buffer);
     },
   },
 };

@@ -6,7 +6,9 @@ import { modeCommands } from './mode.js';
 import { operatorCommands } from './operator.js';
 import { queryCommands } from './query.js';
 import { registrationCommands } from './registration.js';
+import { listCommands } from './list.js';
 import { saslCommands } from './sasl.js';
+import { setnameCommands } from './setname.js';
 import { userQueryCommands } from './user-query.js';
 
 /** The server's command table: command name → when it is allowed, parameters, handler. */
@@ -21,5 +23,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...queryCommands,
     ...userQueryCommands,
     ...operatorCommands,
+    ...setnameCommands,
+    ...listCommands,
   }),
 );

@@ -1,67 +1,7 @@
 import { Numerics } from '../../wire/numerics.js';
-import type { ServerChannel } from '../channel.js';
 import type { IRCServerProtocol } from '../connection.js';
-import { matchMask } from '../../wire/masks.js';
-import type { ServerUser } from '../user.js';
 import type { CommandGroup } from './command.js';
-
-/** 352 RPL_WHOREPLY for `user`, seen through `channel` (or none). */
-function whoReply(
-  conn: IRCServerProtocol,
-  user: ServerUser,
-  channel: ServerChannel | undefined,
-): void {
-  let flags = user.away === null ? 'H' : 'G';
-  if (user.isOperator) flags += '*';
-  if (channel !== undefined) flags += channel.prefixOf(user, conn.user.hasCap('multi-prefix'));
-  conn.numeric(
-    '352',
-    channel?.name ?? '*',
-    user.username,
-    user.host,
-    conn.config.serverName,
-    user.nick,
-    flags,
-    `0 ${user.realname}`,
-  );
-}
-
-function sharesChannel(a: ServerUser, b: ServerUser): boolean {
-  for (const channel of a.channels) if (channel.members.has(b)) return true;
-  return false;
-}
-
-/** Users +i are seen only by themselves and by those who share a channel with them. */
-function canSee(viewer: ServerUser, user: ServerUser): boolean {
-  return viewer === user || !user.modes.has('i') || sharesChannel(viewer, user);
-}
-
-function who(conn: IRCServerProtocol, mask: string, opersOnly: boolean): void {
-  const server = conn.server;
-  const viewer = conn.user;
-  if (mask.startsWith('#')) {
-    const channel = server.state.findChannel(mask);
-    if (channel !== undefined) {
-      const isMember = channel.members.has(viewer);
-      if (isMember || !channel.modes.has('s')) {
-        for (const user of channel.members.keys()) {
-          if (opersOnly && !user.isOperator) continue;
-          if (isMember || !user.modes.has('i')) whoReply(conn, user, channel);
-        }
-      }
-    }
-  } else {
-    const pattern = mask === '0' ? '*' : mask;
-    for (const user of server.state.users.values()) {
-      if (opersOnly && !user.isOperator) continue;
-      if (!canSee(viewer, user)) continue;
-      const fields = [user.nick, user.username, user.host, conn.config.serverName, user.realname];
-      if (!fields.some((field) => matchMask(pattern, field, 'rfc1459'))) continue;
-      whoReply(conn, user, undefined);
-    }
-  }
-  conn.numeric(Numerics.RPL_ENDOFWHO, mask, 'End of /WHO list');
-}
+import { parseWhoQuery, who } from './who.js';
 
 function whois(conn: IRCServerProtocol, nick: string): void {
   const server = conn.server;
@@ -75,7 +15,11 @@ function whois(conn: IRCServerProtocol, nick: string): void {
   conn.numeric(Numerics.RPL_WHOISUSER, user.nick, user.username, user.host, '*', user.realname);
   const multi = viewer.hasCap('multi-prefix');
   const channels = [...user.channels]
-    .filter((c) => !c.modes.has('s') || c.members.has(viewer))
+    // Secret channels, and every channel of an invisible user, only when the viewer is in it.
+    .filter(
+      (c) =>
+        viewer === user || c.members.has(viewer) || (!c.modes.has('s') && !user.modes.has('i')),
+    )
     .map((c) => c.prefixOf(user, multi) + c.name);
   if (channels.length > 0) conn.numeric(Numerics.RPL_WHOISCHANNELS, user.nick, channels.join(' '));
   conn.numeric(
@@ -86,6 +30,8 @@ function whois(conn: IRCServerProtocol, nick: string): void {
   );
   if (user.away !== null) conn.numeric(Numerics.RPL_AWAY, user.nick, user.away);
   if (user.isOperator) conn.numeric(Numerics.RPL_WHOISOPERATOR, user.nick, 'is an IRC operator');
+  if (user.secure)
+    conn.numeric(Numerics.RPL_WHOISSECURE, user.nick, 'is using a secure connection');
   if (user.account !== null)
     conn.numeric(Numerics.RPL_WHOISACCOUNT, user.nick, user.account, 'is logged in as');
   const idle = Math.max(0, Math.floor(server.reactor.seconds() - user.lastMessageAt));
@@ -104,7 +50,7 @@ export const userQueryCommands: CommandGroup = {
     when: 'registered',
     minParams: 0,
     handle(conn, { params }) {
-      who(conn, params[0] ?? '*', params[1] === 'o');
+      who(conn, parseWhoQuery(params[0], params[1]), params[0] ?? '*');
     },
   },
   WHOIS: {
