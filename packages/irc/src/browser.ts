@@ -1,8 +1,8 @@
 /**
  * @tw/irc for web pages: the wire format and the client, without the server and the `tw irc`
  * plugin (which read files). `@tw/irc` resolves here under the "browser" export condition, so a
- * bundler targeting browsers picks it for `import { IRCClient } from '@tw/irc'`. Keep the
- * client and wire exports in step with src/index.ts.
+ * bundler targeting browsers picks it for `import { IRCClient } from '@tw/irc'`. src/index.ts
+ * re-exports all of it, so the two surfaces cannot drift apart.
  */
 
 // Wire: parsing and serialising IRC messages, case mapping, ISUPPORT, modes, CTCP, numerics.
