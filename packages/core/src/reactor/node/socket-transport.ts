@@ -189,6 +189,19 @@ export class SocketTransport implements ITLSTransport, ISSLTransport, IHalfClose
     return this.peer;
   }
 
+  /**
+   * Turn Nagle's algorithm off (true, the default on TCP) or on (false), as Twisted's
+   * `setTcpNoDelay`. No effect on Unix sockets.
+   */
+  setTcpNoDelay(enabled: boolean): void {
+    this.socket.setNoDelay(enabled);
+  }
+
+  /** Send TCP keepalive probes after `initialDelaySeconds` of silence (false turns them off). */
+  setTcpKeepAlive(enabled: boolean, initialDelaySeconds = 0): void {
+    this.socket.setKeepAlive(enabled, initialDelaySeconds * 1000);
+  }
+
   getHost(): Address {
     return this.host;
   }
