@@ -37,6 +37,7 @@ export function defaultConfig(dataDir: string, portBase: number = DEFAULT_PORT_B
     { plugin: 'web', options: { listen: [tcp(80)], servicesPage: true, ...ircWeb(port(667)) } },
     // IRC at base + 667 (7667); the data directory's demo account (demo / demo) may OPER.
     { plugin: 'irc', options: { listen: [tcp(667)], operators: ['demo'] } },
+    { plugin: 'ssh', options: { listen: [tcp(22)] } },
   ];
   return { dataDir, logFormat: 'text', sampleData: true, services };
 }

@@ -39,7 +39,9 @@ afterAll(async () => {
 describe("plugins' endpoint schemes", () => {
   it('are registered when tw finds the plugins', async () => {
     await findPlugins([], {});
-    expect(defaultEndpointRegistry.clientSchemes()).toContain('ws');
+    expect(defaultEndpointRegistry.clientSchemes()).toEqual(
+      expect.arrayContaining(['ssh', 'ws', 'wss']),
+    );
   });
 
   it('work in `tw connect` (ws: from @tw/http, not known to @tw/core)', async () => {

@@ -26,6 +26,7 @@ describe('tw serve (the default config)', () => {
       'echo',
       'finger',
       'irc',
+      'ssh',
       'web',
     ]);
 
@@ -37,6 +38,7 @@ describe('tw serve (the default config)', () => {
       finger: '',
       web: '',
       irc: 'NICK neo\r\nUSER neo 0 * :Neo\r\nQUIT\r\n',
+      ssh: 'whoami\n',
     };
     const answer = (row: TableRow): Promise<string> => runShell(row.connect, input[row.service]!);
     const expected: Record<string, RegExp> = {
@@ -45,6 +47,7 @@ describe('tw serve (the default config)', () => {
       finger: /^Login: demo +Name: Demo User\r\n[^]*Plan:\r\n/,
       irc: /^:\S+ 001 neo :Welcome[^]*\r\nERROR :Closing Link/,
       web: /<title>It works: tw web<\/title>[^]*<a href="\/services">/,
+      ssh: /^Welcome to tw, demo\.[^\n]*\ndemo\n$/,
     };
     expect(rows.filter((row) => row.connect.includes(`caCerts=${certificate}`))).toHaveLength(1);
     for (const row of rows) expect(await answer(row)).toMatch(expected[row.service]!);
