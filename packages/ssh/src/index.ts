@@ -15,10 +15,7 @@ export {
 export { TransportDuplex, TransportDuplexProtocol } from './stream/transport-duplex.js';
 
 // The SSH server (server engineer).
-export {
-  SSHServerFactory,
-  SSHServerProtocol,
-} from './server/ssh-server-factory.js';
+export { SSHServerFactory, SSHServerProtocol } from './server/ssh-server-factory.js';
 export {
   type SSHServerOptions,
   type ResolvedSSHServerOptions,
@@ -66,7 +63,11 @@ export {
   SSHKeyError,
   type HostKeyTarget,
 } from './client/errors.js';
-export { hostKeyFromBlob, hostKeyFromPublicKeyLine, type RemoteHostKey } from './client/host-key.js';
+export {
+  hostKeyFromBlob,
+  hostKeyFromPublicKeyLine,
+  type RemoteHostKey,
+} from './client/host-key.js';
 export {
   KnownHosts,
   knownHostsName,
@@ -117,10 +118,7 @@ export { statusForError, type SFTPStatusReply } from './sftp/sftp-status.js';
 export { longname as sftpLongname, modeString } from './sftp/sftp-attributes.js';
 
 // The ssh: client endpoint (client engineer).
-export {
-  SSHClientEndpoint,
-  type SSHEndpointTarget,
-} from './endpoint/ssh-client-endpoint.js';
+export { SSHClientEndpoint, type SSHEndpointTarget } from './endpoint/ssh-client-endpoint.js';
 export { registerSSHEndpoints, sshOptionsFrom } from './endpoint/register.js';
 export { SSHEndpointError } from './endpoint/errors.js';
 
