@@ -70,6 +70,18 @@ export const ircPlugin: TwPlugin<IRCPluginOptions> = {
       default: defaults.topicLen,
     },
     {
+      name: 'realnameLen',
+      type: 'number',
+      help: 'longest real name kept (USER, SETNAME; NAMELEN)',
+      default: defaults.realnameLen,
+    },
+    {
+      name: 'utf8Only',
+      type: 'boolean',
+      help: 'refuse lines that are not UTF-8 (FAIL INVALID_UTF8) and advertise UTF8ONLY',
+      default: defaults.utf8Only,
+    },
+    {
       name: 'maxConnectionsPerAddress',
       type: 'number',
       help: 'simultaneous connections from one address (0: no limit)',
@@ -91,6 +103,12 @@ export const ircPlugin: TwPlugin<IRCPluginOptions> = {
       name: 'operators',
       type: 'string[]',
       help: 'accounts of the password file that may become IRC operators with OPER',
+      default: [],
+    },
+    {
+      name: 'certificateAccounts',
+      type: 'string[]',
+      help: 'ACCOUNT=SHA256-FINGERPRINT of a TLS client certificate that logs in with SASL EXTERNAL (repeatable; EXTERNAL is offered only with some)',
       default: [],
     },
     {

@@ -11,6 +11,10 @@ import {
   type IReactorTime,
 } from '@tw/core';
 import {
+  CertificateFingerprintChecker,
+  normalizeFingerprint,
+} from '../server/certificate-credentials.js';
+import {
   IRC_ACCOUNT_INTERFACE,
   IRC_OPERATOR_INTERFACE,
   defaultIRCServerConfig,
@@ -29,11 +33,16 @@ export interface IRCPluginOptions extends Record<string, unknown> {
   nickLen: number;
   channelLen: number;
   topicLen: number;
+  realnameLen: number;
+  /** Refuse lines that are not UTF-8 instead of decoding them as latin-1. */
+  utf8Only: boolean;
   maxConnectionsPerAddress: number;
   floodBurst: number;
   floodPerSecond: number;
   /** Accounts of the password file that may become IRC operators (OPER name password). */
   operators: string[];
+  /** `ACCOUNT=FINGERPRINT`: TLS client certificates (SHA-256) that log in with SASL EXTERNAL. */
+  certificateAccounts: string[];
   /** The scrypt password file for OPER and SASL PLAIN; default <data dir>/passwd. */
   passwordFile?: string;
 }
@@ -60,6 +69,7 @@ export async function serverConfigFromOptions(
     'nickLen',
     'channelLen',
     'topicLen',
+    'realnameLen',
     'maxConnectionsPerAddress',
     'floodBurst',
     'floodPerSecond',
@@ -69,7 +79,7 @@ export async function serverConfigFromOptions(
       throw optionError(name, `expected a number ≥ 0, got ${String(value)}.`);
     }
   }
-  for (const name of ['nickLen', 'channelLen', 'topicLen'] as const) {
+  for (const name of ['nickLen', 'channelLen', 'topicLen', 'realnameLen'] as const) {
     if (!Number.isInteger(options[name]) || options[name] < 1) {
       throw optionError(name, `expected a whole number ≥ 1, got ${String(options[name])}.`);
     }
@@ -83,6 +93,8 @@ export async function serverConfigFromOptions(
     nickLen: options.nickLen,
     channelLen: options.channelLen,
     topicLen: options.topicLen,
+    realnameLen: options.realnameLen,
+    utf8Only: options.utf8Only,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress,
     // Either one at 0 turns flood control off (IRCFloodConfig).
     flood: { burst: options.floodBurst, perSecond: options.floodPerSecond },
@@ -111,14 +123,20 @@ async function portalsFor(
   options: IRCPluginOptions,
   { reactor, log, dataDir }: IRCConfigContext,
 ): Promise<{ operator: Portal | null; account: Portal | null }> {
+  const certificates = certificateChecker(options.certificateAccounts);
+  const accountRealm = new SimpleRealm({ [IRC_ACCOUNT_INTERFACE]: (avatarId) => avatarId });
   const explicit = options.passwordFile !== undefined;
   const path = resolve(options.passwordFile ?? join(dataDir, IRC_DEFAULT_PASSWORD_FILE));
   if (!(await isFile(path))) {
     if (explicit) throw optionError('passwordFile', `there is no file at ${path}.`);
     if (options.operators.length > 0) {
-      log.warn('No password file at {path}: nobody can OPER or log in with SASL', { path });
+      log.warn('No password file at {path}: nobody can OPER or log in with SASL PLAIN', { path });
     }
-    return { operator: null, account: null };
+    const account =
+      certificates === null
+        ? null
+        : new Portal(accountRealm, [certificates], { reactor, logger: log });
+    return { operator: null, account };
   }
   const checker = new PasswordFileChecker(path, { logger: log });
   const operators = new Set(options.operators);
@@ -129,7 +147,6 @@ async function portalsFor(
       return avatarId;
     },
   });
-  const accountRealm = new SimpleRealm({ [IRC_ACCOUNT_INTERFACE]: (avatarId) => avatarId });
   log.info('IRC accounts from {path}; operators: {operators}', {
     path,
     operators: [...operators].join(', ') || '(none)',
@@ -137,8 +154,30 @@ async function portalsFor(
   return {
     operator:
       operators.size > 0 ? new Portal(operatorRealm, [checker], { reactor, logger: log }) : null,
-    account: new Portal(accountRealm, [checker], { reactor, logger: log }),
+    account: new Portal(accountRealm, certificates === null ? [checker] : [checker, certificates], {
+      reactor,
+      logger: log,
+    }),
   };
+}
+
+/** The SASL EXTERNAL checker for `--certificate-accounts ACCOUNT=FINGERPRINT`, or null for none. */
+function certificateChecker(entries: readonly string[]): CertificateFingerprintChecker | null {
+  if (entries.length === 0) return null;
+  const fingerprints = new Map<string, string>();
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    const account = entry.slice(0, at).trim();
+    const fingerprint = entry.slice(at + 1).trim();
+    if (at <= 0 || !/^[0-9a-f]{64}$/.test(normalizeFingerprint(fingerprint))) {
+      throw optionError(
+        'certificateAccounts',
+        `expected ACCOUNT=FINGERPRINT with a SHA-256 fingerprint (64 hex digits, colons allowed), got ${JSON.stringify(entry)}.`,
+      );
+    }
+    fingerprints.set(fingerprint, account);
+  }
+  return new CertificateFingerprintChecker(fingerprints);
 }
 
 function optionError(option: keyof IRCPluginOptions & string, problem: string): Error {

@@ -16,6 +16,7 @@ import {
 import ircPlugin from '../../src/plugin/irc-plugin.js';
 import { IRC_MOTD_FILE, SAMPLE_MOTD } from '../../src/plugin/sample-motd.js';
 import { serverConfigFromOptions } from '../../src/plugin/server-config-from-options.js';
+import { TLSCertificateCredentials } from '../../src/server/certificate-credentials.js';
 import { IRC_ACCOUNT_INTERFACE, IRC_OPERATOR_INTERFACE } from '../../src/server/config.js';
 
 let dataDir: string;
@@ -70,6 +71,8 @@ describe('tw irc: the plugin', () => {
         'nick-len': '12',
         channelLen: 20,
         topicLen: 100,
+        realnameLen: 50,
+        utf8Only: true,
         maxConnectionsPerAddress: 0,
         floodBurst: 0,
         floodPerSecond: 5,
@@ -84,6 +87,8 @@ describe('tw irc: the plugin', () => {
       nickLen: 12,
       channelLen: 20,
       topicLen: 100,
+      realnameLen: 50,
+      utf8Only: true,
       maxConnectionsPerAddress: 0,
       flood: { burst: 0, perSecond: 5 },
       operatorPortal: null,
@@ -136,6 +141,27 @@ describe('tw irc: the plugin', () => {
     const sasl = config.accountPortal;
     expect(await loginOutcome(sasl, 'alice', 'wonder', IRC_ACCOUNT_INTERFACE)).toBe('alice');
     expect(await loginOutcome(sasl, 'alice', 'nope', IRC_ACCOUNT_INTERFACE)).toBe('refused');
+  });
+
+  it('logs in TLS client certificates named by --certificate-accounts with SASL EXTERNAL', async () => {
+    const fingerprint = 'AB:'.repeat(31) + 'CD';
+    const config = await serverConfigFromOptions(
+      options({ certificateAccounts: [`alice=${fingerprint}`] }),
+      context(),
+    );
+    const login = (print: string) =>
+      config
+        .accountPortal!.login(new TLSCertificateCredentials(print, ''), null, IRC_ACCOUNT_INTERFACE)
+        .asPromise()
+        .then(
+          (result) => result.avatar,
+          () => 'refused',
+        );
+    expect(await login(fingerprint.toLowerCase())).toBe('alice');
+    expect(await login('00:'.repeat(31) + '00')).toBe('refused');
+    await expect(
+      serverConfigFromOptions(options({ certificateAccounts: ['alice'] }), context()),
+    ).rejects.toThrow(/--certificate-accounts.*ACCOUNT=FINGERPRINT/);
   });
 
   it('needs the password file it is given to exist', async () => {
