@@ -199,7 +199,10 @@ export function startSSHClient(
     username: options.username,
     readyTimeout: 0,
     hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-      checkHostKey(knownHosts, options.verifyHostKey, hostKeyFromBlob(key), target).addCallbacks(
+      // HostKeyAlias, as OpenSSH: known_hosts is searched (and written) under the alias alone.
+      const keyTarget =
+        options.hostKeyAlias === undefined ? target : { host: options.hostKeyAlias, port: 22 };
+      checkHostKey(knownHosts, options.verifyHostKey, hostKeyFromBlob(key), keyTarget).addCallbacks(
         () => verify(true),
         (failure) => {
           hostKeyError =

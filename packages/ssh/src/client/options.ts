@@ -52,6 +52,11 @@ export interface SSHClientOptions {
    * host goes to `verifyHostKey` when given, else is refused.
    */
   readonly knownHosts?: KnownHosts | string;
+  /**
+   * Look the host key up in known_hosts under this name instead of the host (OpenSSH's
+   * HostKeyAlias): for servers reached through a relay, or several on one address.
+   */
+  readonly hostKeyAlias?: string;
   /** Your own host-key check (after known_hosts, for hosts it does not know). */
   readonly verifyHostKey?: HostKeyVerifier;
   /** Host name used for known_hosts and errors; default: the transport's peer address. */

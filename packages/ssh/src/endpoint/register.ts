@@ -33,6 +33,7 @@ const KEYWORDS = [
   'passwordEnv',
   'agent',
   'knownHosts',
+  'hostKeyAlias',
   'acceptNewHostKeys',
   'command',
   'pty',
@@ -43,7 +44,8 @@ const KEYWORDS = [
 
 const USAGE =
   'ssh:host=HOST[:port=22]:user=NAME[:identity=KEYFILE][:passphraseEnv=VAR][:passwordEnv=VAR]' +
-  '[:agent=SOCKET|yes][:knownHosts=FILE][:acceptNewHostKeys=yes][:timeout=SECONDS]' +
+  '[:agent=SOCKET|yes][:knownHosts=FILE][:hostKeyAlias=NAME][:acceptNewHostKeys=yes]' +
+  '[:timeout=SECONDS]' +
   '[:keepalive=SECONDS]:command=COMMAND[:pty=yes]  or  …:forward=HOST\\:PORT';
 
 function fail(context: EndpointParseContext, message: string): never {
@@ -119,6 +121,7 @@ export function sshOptionsFrom(context: EndpointParseContext): SSHClientOptions 
     host: hostArgument(context, 'host', host),
     port,
     knownHosts,
+    ...(values['hostKeyAlias'] === undefined ? {} : { hostKeyAlias: values['hostKeyAlias'] }),
     ...(acceptNewKeys ? { verifyHostKey: acceptNew(knownHosts, knownHostsPath) } : {}),
     ...(password === undefined ? {} : { password }),
     ...(passphrase === undefined ? {} : { passphrase }),

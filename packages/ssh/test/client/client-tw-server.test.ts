@@ -10,7 +10,13 @@ import {
 } from '@tw/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { connectSSH, SSHServerFactory, type ISSHSession } from '../../src/index.js';
+import {
+  KnownHosts,
+  SSHServerFactory,
+  UnknownHostKeyError,
+  connectSSH,
+  type ISSHSession,
+} from '../../src/index.js';
 import { TEST_HOST_KEY, TEST_HOST_KEY_INFO } from '../support/ssh2-test-server.js';
 
 /** Our client against our own server (SSHServerFactory) over loopback TCP. */
@@ -113,5 +119,24 @@ describe('SSH client against SSHServerFactory', () => {
       (failure: unknown) => failure,
     );
     expect(isTwError(error, 'TW_SSH_AUTH_FAILED')).toBe(true);
+  });
+
+  it('looks the host key up under hostKeyAlias when given (as OpenSSH does)', async () => {
+    const knownHosts = KnownHosts.parse(`tw-test ${TEST_HOST_KEY.public}\n`);
+    const connectWith = (hostKeyAlias?: string) =>
+      connectSSH(reactor, new TCP4ClientEndpoint(reactor, '127.0.0.1', portNumber), {
+        username: 'demo',
+        password: 'demo',
+        knownHosts,
+        ...(hostKeyAlias === undefined ? {} : { hostKeyAlias }),
+      });
+    const ssh = await connectWith('tw-test');
+    expect((await ssh.exec('exit3')).exitCode).toBe(3);
+    await ssh.close();
+    const error = await connectWith().then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(UnknownHostKeyError);
   });
 });
