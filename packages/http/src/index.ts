@@ -311,7 +311,7 @@ export {
 } from './resource/session.js';
 export { SESSION_COOKIE_NAME, sessionForRequest } from './resource/session-cookie.js';
 export { parseFormBody, formEncodingOf, type ParsedForm } from './resource/forms.js';
-export { FormParsingResource, getUploadedFiles } from './resource/form-parsing-resource.js';
+export { getUploadedFiles } from './resource/uploaded-files.js';
 export type { UploadedFile } from './resource/multipart-form.js';
 export { DEFAULT_FORM_LIMITS, resolveFormLimits, type FormLimits } from './resource/form-limits.js';
 export { FormParseError } from './resource/form-errors.js';

@@ -30,7 +30,7 @@ export class DeferredResource extends Resource {
       },
       (failure: Failure) => {
         log.failure('A DeferredResource failed for {uri}', failure, { uri: request.uri });
-        failRequest(request);
+        failRequest(request, failure.value);
         return null as unknown as IResource;
       },
     );

@@ -1,6 +1,6 @@
 import { Logger } from '@tw/core';
 import { NOT_DONE_YET, type IRequest, type IResource } from '../interfaces.js';
-import { ErrorPage } from './resource.js';
+import { internalErrorPageHTML } from '../server/error-page.js';
 
 const log = new Logger('tw.http.resource');
 const encoder = new TextEncoder();
@@ -10,7 +10,7 @@ const encoder = new TextEncoder();
  * for code that renders outside the Site's own dispatch: DeferredResource, the auth wrapper.
  * A returned body gets its Content-Length, is written (the channel sends no body for HEAD) and
  * the request is finished; NOT_DONE_YET leaves the response to the resource. A render that
- * throws becomes a 500 page (logged, never shown to the client), or a dropped connection when
+ * throws becomes a 500 page (logged; shown only with the site's displayTracebacks), or a dropped connection when
  * the response had already begun.
  */
 export function renderResource(request: IRequest, resource: IResource): void {
@@ -20,15 +20,18 @@ export function renderResource(request: IRequest, resource: IResource): void {
     body = resource.render(request);
   } catch (error) {
     log.failure('Rendering {uri} failed', error, { uri: request.uri });
-    failRequest(request);
+    failRequest(request, error);
     return;
   }
   if (body === NOT_DONE_YET) return;
   writeBody(request, typeof body === 'string' ? encoder.encode(body) : body);
 }
 
-/** Answer 500 with a generic page, or drop the connection if the response already started. */
-export function failRequest(request: IRequest): void {
+/**
+ * Answer 500, or drop the connection if the response already started. The page is generic
+ * unless the request's site has displayTracebacks on: then it shows `error` and its stack.
+ */
+export function failRequest(request: IRequest, error?: unknown): void {
   if (request.finished) return;
   try {
     request.setResponseCode(500); // throws once the head was sent
@@ -39,9 +42,13 @@ export function failRequest(request: IRequest): void {
   }
   // Whatever the failed resource set (a Content-Length, a cookie) does not describe this page.
   for (const [name] of [...request.responseHeaders]) request.responseHeaders.removeHeader(name);
-  const page = new ErrorPage(500, 'Internal Server Error', 'An error occurred rendering the page.');
-  const body = page.render(request);
-  writeBody(request, typeof body === 'string' ? encoder.encode(body) : (body as Uint8Array));
+  request.setHeader('content-type', 'text/html; charset=utf-8');
+  writeBody(request, encoder.encode(internalErrorPageHTML(error, displayTracebacksOf(request))));
+}
+
+function displayTracebacksOf(request: IRequest): boolean {
+  const site = (request as { site?: { displayTracebacks?: boolean } }).site;
+  return site?.displayTracebacks === true;
 }
 
 function writeBody(request: IRequest, body: Uint8Array): void {

@@ -1,19 +1,23 @@
 import type { IReactorTime } from '@tw/core';
-import type { IRequest, IResource, ISession, IStreamingResource } from '../interfaces.js';
+import type { IRequest, IResource, ISession } from '../interfaces.js';
 import { HTTPFactory } from '../server/factory.js';
 import type { HTTPServerOptions } from '../server/options.js';
 import type { IRequestSite } from '../server/site-contract.js';
 import { resolveFormLimits, type FormLimits } from './form-limits.js';
-import { FormParsingResource } from './form-parsing-resource.js';
-import { formEncodingOf } from './forms.js';
+import { unsupportedFormEncoding } from './form-errors.js';
+import { formEncodingOf, parseFormBody } from './forms.js';
 import { getChildForRequest } from './resource.js';
 import { SESSION_COOKIE_NAME, sessionForRequest } from './session-cookie.js';
 import { SessionStore, type Session, type SessionStoreOptions } from './session.js';
+import { setUploadedFiles } from './uploaded-files.js';
 
 export interface SiteOptions extends HTTPServerOptions, SessionStoreOptions {
   /** Limits on form bodies parsed into request.args and uploaded files (→ 413). */
   readonly formLimits?: Partial<FormLimits>;
-  /** Show error details (stack traces) in 500 pages. Default false: never on a public server. */
+  /**
+   * Show the error and its stack in the 500 page of a resource that threw (HTML-escaped).
+   * Default false: a generic page. It leaks internals: never on a public server.
+   */
   readonly displayTracebacks?: boolean;
 }
 
@@ -33,7 +37,7 @@ export interface SiteOptions extends HTTPServerOptions, SessionStoreOptions {
  * renders. request.getSession() finds and makes sessions through this site.
  */
 export class Site extends HTTPFactory implements IRequestSite {
-  /** Show error details in 500 pages (twisted's displayTracebacks). Default false. */
+  /** Show the error and stack in 500 pages (twisted's displayTracebacks); read per failure. */
   displayTracebacks: boolean;
   readonly sessionCookieName = SESSION_COOKIE_NAME;
   readonly sessions: SessionStore;
@@ -52,14 +56,36 @@ export class Site extends HTTPFactory implements IRequestSite {
   }
 
   /**
-   * The resource for `request` (twisted's Site.getResourceFor): traversal from the root, with
-   * form parsing in front of it when the body is a form. Called once the headers are complete.
+   * The resource for `request` (twisted's Site.getResourceFor): traversal from the root.
+   * Called once the headers are complete, before the body.
    */
   getResourceFor(request: IRequest): IResource {
-    const resource = getChildForRequest(this.resource, request);
-    if ((resource as Partial<IStreamingResource>).streamsRequestBody === true) return resource;
-    if (formEncodingOf(request.getHeader('content-type')) === null) return resource;
-    return new FormParsingResource(resource, this.formLimits);
+    return getChildForRequest(this.resource, request);
+  }
+
+  /**
+   * Parse a complete form body into request.args (after the query's arguments) and
+   * getUploadedFiles(request); the channel calls it before render() for resources that do
+   * not stream their body. Throws FormParseError, which the channel answers with its status:
+   * 400 malformed, 413 past formLimits, 415 for a Content-Encoding (the body is not decoded).
+   */
+  parseBodyArgs(request: IRequest & { addArg(name: string, value: string): void }): void {
+    const contentType = request.getHeader('content-type');
+    if (formEncodingOf(contentType) === null) return;
+    const coding = request.getHeader('content-encoding');
+    if (coding !== null && !/^[ \t]*identity[ \t]*$/i.test(coding)) {
+      // RFC 9110 §12.5.3: a 415 for a content coding says which codings would do.
+      request.setHeader('Accept-Encoding', 'identity');
+      throw unsupportedFormEncoding(
+        `A form body with Content-Encoding "${coding}" is not decoded: send it without one.`,
+      );
+    }
+    const form = parseFormBody(contentType, request.content, this.formLimits);
+    if (form === null) return;
+    for (const [name, values] of form.args) {
+      for (const value of values) request.addArg(name, value);
+    }
+    if (form.files.size > 0) setUploadedFiles(request, form.files);
   }
 
   /** A new session (twisted's Site.makeSession). Resources use request.getSession(). */

@@ -8,16 +8,19 @@ import {
   type IReactorTime,
 } from '@tw/core';
 
-import { NOT_DONE_YET, type IResource, type IStreamingResource } from '../interfaces.js';
+import type { IResource, IStreamingResource } from '../interfaces.js';
 import type { HTTPParseError } from '../wire/errors.js';
 import type { Headers } from '../wire/headers.js';
 import { HTTPParser, type HTTPParserHandler } from '../wire/parser.js';
-import { errorPageHTML, errorResponseBytes } from './error-page.js';
+import { errorResponseBytes } from './error-page.js';
 import type { ResolvedHTTPServerOptions } from './options.js';
-import { Deadline } from './read-deadline.js';
+import { ChannelTimeouts } from './read-timeouts.js';
+import { answerWithStatus, bodyArgsFailed, renderFailed, renderRequest } from './render-request.js';
+import { OutputBatch } from './output-batch.js';
 import { RequestBodyStream } from './request-body-stream.js';
 import { Request, RequestStateError, type RequestChannel } from './request.js';
 import type { IRequestSite } from './site-contract.js';
+import { TransportProducerSlot } from './transport-producer.js';
 
 const log = new Logger('tw.http.server');
 
@@ -28,8 +31,6 @@ const PAUSE_PIPELINE = 1;
 const PAUSE_WRITE_BLOCKED = 2;
 const PAUSE_BODY = 4;
 const PAUSE_UPGRADE = 8;
-
-type ReadPhase = 'idle' | 'head' | 'body' | 'waiting';
 
 /**
  * The HTTP/1.1 server protocol (twisted.web.http.HTTPChannel): parses requests from any
@@ -64,21 +65,16 @@ export class HTTPChannel
   private requestTarget = '';
   private requestVersion = '';
 
-  private corked = false;
-  private outChunks: Uint8Array[] = [];
+  private readonly out = new OutputBatch(this);
   private closeWhenFlushed = false;
   private closing = false;
   private disconnected = false;
   private pendingErrorResponse: Uint8Array | null = null;
   private readPauses = 0;
-  private producerOnTransport: 'channel' | 'request' | null = null;
-  private readPhase: ReadPhase = 'idle';
-  private readonly readDeadline: Deadline;
-  private readonly writeDeadline: Deadline;
+  private readonly producers: TransportProducerSlot;
+  private readonly timeouts: ChannelTimeouts;
   private upgradedProtocol: IProtocol | null = null;
   private upgradePending = false;
-  /** The reactor's time while a batch of received bytes is parsed, else -1 (see now()). */
-  private batchNow = -1;
 
   constructor(reactor: IReactorTime, site: IRequestSite, options: ResolvedHTTPServerOptions) {
     super();
@@ -86,8 +82,13 @@ export class HTTPChannel
     this.site = site;
     this.options = options;
     this.parser = new HTTPParser('request', options.limits, this);
-    this.readDeadline = new Deadline(reactor, () => this.readTimedOut());
-    this.writeDeadline = new Deadline(reactor, () => this.writeTimedOut());
+    this.producers = new TransportProducerSlot(this);
+    this.timeouts = new ChannelTimeouts(
+      reactor,
+      options,
+      () => this.readTimedOut(),
+      () => this.writeTimedOut(),
+    );
   }
 
   get serverName(): string | null {
@@ -100,9 +101,8 @@ export class HTTPChannel
   }
 
   override connectionMade(): void {
-    this.transport.registerProducer(this, true);
-    this.producerOnTransport = 'channel';
-    this.readDeadline.set(this.options.idleTimeout, this.now());
+    this.producers.giveToChannel();
+    this.timeouts.awaitRequest();
   }
 
   override dataReceived(data: Uint8Array): void {
@@ -111,32 +111,24 @@ export class HTTPChannel
       return;
     }
     if (this.closing || this.disconnected) return;
-    // Every deadline moved while handling this batch uses one reading of the clock: with 16
-    // pipelined requests that is 1 reading instead of 32. Virtual time cannot move meanwhile;
-    // real time only by how long the batch takes, which a deadline may lose.
-    this.batchNow = this.reactor.seconds();
+    const timeouts = this.timeouts;
+    timeouts.beginBatch(); // one reading of the clock for every deadline moved in the batch
     try {
-      if (this.readPhase === 'idle') this.startReadingRequest();
-      this.corked = true;
+      if (timeouts.phase === 'idle') timeouts.startHead();
+      this.out.corked = true;
       try {
         this.parser.feed(data);
       } finally {
         this.uncork();
       }
     } finally {
-      this.batchNow = -1;
+      timeouts.endBatch();
     }
-  }
-
-  /** The reactor's time: the batch's reading while parsing one, else a fresh one. */
-  private now(): number {
-    return this.batchNow >= 0 ? this.batchNow : this.reactor.seconds();
   }
 
   override connectionLost(reason: Failure): void {
     this.disconnected = true;
-    this.readDeadline.stop();
-    this.writeDeadline.stop();
+    this.timeouts.stop();
     const upgraded = this.upgradedProtocol;
     const requests = this.queue.splice(0);
     if (this.receiving !== null && !requests.includes(this.receiving))
@@ -153,7 +145,7 @@ export class HTTPChannel
     this.requestMethod = method;
     this.requestTarget = target;
     this.requestVersion = version;
-    if (this.readPhase === 'idle') this.startReadingRequest();
+    if (this.timeouts.phase === 'idle') this.timeouts.startHead();
   }
 
   onHeaders(headers: Headers): void {
@@ -169,25 +161,19 @@ export class HTTPChannel
     this.queue.push(request);
     this.receiving = request;
     const hasBody = parser.bodyFraming !== 'none';
-    this.readPhase = hasBody ? 'body' : 'waiting';
-    if (hasBody) this.readDeadline.set(this.options.bodyTimeout, this.now());
-    else this.readDeadline.clear();
+    this.timeouts.headersDone(hasBody);
 
     if (!hasBody) request.bodyComplete = true;
     const expect = headers.getHeader('expect');
     if (expect !== null) {
       if (expect.toLowerCase() !== '100-continue') {
-        this.answerWithStatus(
-          request,
-          417,
-          'The only expectation this server meets is 100-continue.',
-        );
+        answerWithStatus(request, 417, 'The only expectation this server meets is 100-continue.');
         return;
       }
       // RFC 9110 §10.1.1: ignore 100-continue from HTTP/1.0 clients and on requests without content.
       if (hasBody && request.clientproto === 'HTTP/1.1') {
         request.expectContinue = true;
-        this.readDeadline.clear(); // until we send 100 Continue, the client waits for us
+        this.timeouts.clearRead(); // until we send 100 Continue, the client waits for us
       }
     }
 
@@ -195,7 +181,7 @@ export class HTTPChannel
     try {
       resource = this.site.getResourceFor(request);
     } catch (error) {
-      this.renderFailed(request, error);
+      renderFailed(request, error);
       return;
     }
     if ((resource as Partial<IStreamingResource>).streamsRequestBody === true) {
@@ -212,7 +198,7 @@ export class HTTPChannel
       });
       request.bodyStream = stream;
       request.bodyStreamImpl = stream;
-      this.render(request, resource);
+      renderRequest(request, resource);
       return;
     }
     if (hasBody && parser.contentLength > this.options.limits.maxBodyBytes) return; // 413 follows
@@ -223,8 +209,7 @@ export class HTTPChannel
   onBody(chunk: Uint8Array): void {
     const request = this.receiving;
     if (request === null) return;
-    if (this.readPhase === 'body' && this.readPauses === 0)
-      this.readDeadline.set(this.options.bodyTimeout, this.now());
+    if (this.readPauses === 0) this.timeouts.bodyProgress();
     const stream = request.bodyStreamImpl;
     if (stream !== null) {
       stream.deliver(chunk);
@@ -240,8 +225,7 @@ export class HTTPChannel
     const resource = this.receivingResource;
     this.receiving = null;
     this.receivingResource = null;
-    this.readPhase = 'idle';
-    this.readDeadline.clear();
+    this.timeouts.messageDone();
     if (request === null) return;
     request.bodyComplete = true;
     if (!request.keepAlive) this.stopReadingRequests();
@@ -262,15 +246,14 @@ export class HTTPChannel
           try {
             this.site.parseBodyArgs(request);
           } catch (error) {
-            this.renderFailed(request, error);
+            bodyArgsFailed(request, error);
             return;
           }
         }
       }
-      this.render(request, resource);
+      renderRequest(request, resource);
     }
-    if (this.queue.length === 0 && !this.closing)
-      this.readDeadline.set(this.options.idleTimeout, this.now());
+    if (this.queue.length === 0 && !this.closing) this.timeouts.awaitRequest();
   }
 
   onError(error: HTTPParseError): void {
@@ -283,73 +266,7 @@ export class HTTPChannel
       status: error.status,
       reason: error.message,
     });
-    if (request !== null && !request.finished) {
-      if (request.startedWriting) {
-        // Its response is under way: a status reply cannot be slipped in.
-        request.connectionLost(error);
-        this.transport.abortConnection();
-        return;
-      }
-      this.dropRequest(request, error);
-    }
-    this.refuse(error.status);
-  }
-
-  // --- rendering -------------------------------------------------------------------------
-
-  private render(request: Request, resource: IResource): void {
-    let result;
-    try {
-      result = resource.render(request);
-    } catch (error) {
-      this.renderFailed(request, error);
-      return;
-    }
-    if (result === NOT_DONE_YET) return;
-    let body: Uint8Array;
-    if (typeof result === 'string') body = Buffer.from(result, 'utf8');
-    else if (result instanceof Uint8Array) body = result;
-    else {
-      this.renderFailed(
-        request,
-        new TypeError('render() must return bytes, a string, or NOT_DONE_YET.'),
-      );
-      return;
-    }
-    if (request.finished) {
-      if (!request.lost)
-        log.warn('{uri}: render() returned a body after finishing the request', {
-          uri: request.uri,
-        });
-      return;
-    }
-    request.finishWithBody(body);
-  }
-
-  private renderFailed(request: Request, error: unknown): void {
-    log.failure(
-      'Error rendering {method} {uri}',
-      error,
-      { method: request.method, uri: request.uri },
-      'error',
-    );
-    if (request.finished) return;
-    if (request.startedWriting) {
-      request.connectionLost(error);
-      this.transport.abortConnection();
-      return;
-    }
-    for (const [name] of [...request.responseHeaders]) request.responseHeaders.removeHeader(name);
-    request.setResponseCode(500);
-    request.setHeader('Content-Type', 'text/html; charset=utf-8');
-    request.finishWithBody(Buffer.from(errorPageHTML(500, 'An internal error occurred.'), 'utf8'));
-  }
-
-  /** Answer a request with a short page and no resource (417, …). */
-  private answerWithStatus(request: Request, status: number, detail: string): void {
-    request.setResponseCode(status);
-    request.setHeader('Content-Type', 'text/html; charset=utf-8');
-    request.finishWithBody(Buffer.from(errorPageHTML(status, detail), 'utf8'));
+    if (this.abandon(request, error)) this.refuse(error.status);
   }
 
   // --- RequestChannel: what requests call ------------------------------------------------
@@ -376,14 +293,9 @@ export class HTTPChannel
   }
 
   unregisterRequestProducer(request: Request): void {
-    if (request !== this.queue[0] || this.producerOnTransport !== 'request' || this.disconnected)
-      return;
-    this.transport.unregisterProducer();
-    this.producerOnTransport = null;
-    if (!this.closing) {
-      this.transport.registerProducer(this, true);
-      this.producerOnTransport = 'channel';
-    }
+    if (request !== this.queue[0] || !this.producers.heldByRequest || this.disconnected) return;
+    if (this.closing) this.producers.release();
+    else this.producers.giveToChannel();
   }
 
   switchProtocols(request: Request, head: Uint8Array, protocol: IProtocol): void {
@@ -395,27 +307,25 @@ export class HTTPChannel
     this.queue.shift();
     for (const later of this.queue.splice(0))
       later.connectionLost(new RequestStateError('The connection switched protocols.'));
-    this.outChunks.push(head);
-    this.flushOutput();
-    this.readDeadline.stop();
-    this.writeDeadline.stop();
-    if (this.producerOnTransport !== null) this.transport.unregisterProducer();
-    this.producerOnTransport = null;
+    this.out.append(head);
+    if (!this.disconnected) this.out.flush();
+    this.timeouts.stop();
+    this.producers.release();
     this.upgradedProtocol = protocol;
     this.upgradePending = true;
     // Inside a parse (render called from onMessageComplete) the parser cannot hand over yet.
-    if (!this.corked) this.completeUpgrade();
+    if (!this.out.corked) this.completeUpgrade();
   }
 
   // --- the channel as the transport's producer -------------------------------------------
 
   pauseProducing(): void {
     this.pauseReading(PAUSE_WRITE_BLOCKED);
-    this.writeDeadline.set(this.options.writeTimeout, this.now());
+    this.timeouts.writeBlocked();
   }
 
   resumeProducing(): void {
-    this.writeDeadline.clear();
+    this.timeouts.writeUnblocked();
     this.resumeReading(PAUSE_WRITE_BLOCKED);
   }
 
@@ -423,32 +333,13 @@ export class HTTPChannel
 
   // --- internals ---------------------------------------------------------------------------
 
-  private startReadingRequest(): void {
-    this.readPhase = 'head';
-    this.readDeadline.set(this.options.headersTimeout, this.now());
-  }
-
   private output(chunks: Uint8Array[]): void {
-    if (this.disconnected) return;
-    if (this.corked) {
-      for (const chunk of chunks) this.outChunks.push(chunk);
-      return;
-    }
-    if (chunks.length === 1) this.transport.write(chunks[0]!);
-    else this.transport.writeSequence(chunks);
-  }
-
-  private flushOutput(): void {
-    const chunks = this.outChunks;
-    if (chunks.length === 0 || this.disconnected) return;
-    this.outChunks = [];
-    if (chunks.length === 1) this.transport.write(chunks[0]!);
-    else this.transport.writeSequence(chunks);
+    if (!this.disconnected) this.out.write(chunks);
   }
 
   private uncork(): void {
-    this.corked = false;
-    this.flushOutput();
+    this.out.corked = false;
+    if (!this.disconnected) this.out.flush();
     if (this.upgradePending) this.completeUpgrade();
     if (this.closeWhenFlushed) {
       this.closeWhenFlushed = false;
@@ -472,7 +363,7 @@ export class HTTPChannel
     const queue = this.queue;
     while (queue.length > 0 && queue[0]!.finished) {
       const done = queue.shift()!;
-      if (this.producerOnTransport === 'request' && done.producer !== null)
+      if (this.producers.heldByRequest && done.producer !== null)
         this.unregisterRequestProducer(done);
       this.logRequest(done);
       if (done.closeAfter) {
@@ -497,7 +388,7 @@ export class HTTPChannel
       return;
     }
     this.resumeReading(PAUSE_PIPELINE | PAUSE_UPGRADE);
-    if (this.readPhase === 'idle') this.readDeadline.set(this.options.idleTimeout, this.now());
+    if (this.timeouts.phase === 'idle') this.timeouts.awaitRequest();
   }
 
   /** `request` is now the oldest unanswered one: release what it held back. */
@@ -517,9 +408,7 @@ export class HTTPChannel
 
   private attachProducer(request: Request): void {
     if (this.disconnected || request.producer === null) return;
-    if (this.producerOnTransport !== null) this.transport.unregisterProducer();
-    this.transport.registerProducer(request.producer, request.producerStreaming);
-    this.producerOnTransport = 'request';
+    this.producers.giveToRequest(request.producer, request.producerStreaming);
   }
 
   /** Send 100 Continue if `request` waits for it and is the one being answered. */
@@ -534,13 +423,24 @@ export class HTTPChannel
     if (request !== this.queue[0]) return;
     request.continueSent = true;
     this.output([CONTINUE]);
-    if (this.receiving === request) this.readDeadline.set(this.options.bodyTimeout, this.now());
+    if (this.receiving === request) this.timeouts.restartBody();
   }
 
-  private dropRequest(request: Request, reason: unknown): void {
+  /**
+   * Give up the request being received (bad framing, timeout). Returns whether a status may
+   * still be sent: not when its response is under way — then the connection is aborted.
+   */
+  private abandon(request: Request | null, reason: unknown): boolean {
+    if (request === null || request.finished) return true;
+    if (request.startedWriting) {
+      request.connectionLost(reason);
+      this.transport.abortConnection();
+      return false;
+    }
     const index = this.queue.indexOf(request);
     if (index >= 0) this.queue.splice(index, 1);
     request.connectionLost(reason);
+    return true;
   }
 
   /** Answer `status` (after the responses already owed) and close. */
@@ -555,23 +455,19 @@ export class HTTPChannel
     if (this.closing) return;
     this.closing = true;
     this.parser.pause();
-    this.readDeadline.clear();
+    this.timeouts.clearRead();
     if (!this.disconnected) this.transport.pauseProducing();
   }
 
   private closeConnection(): void {
     if (this.disconnected) return;
-    if (this.corked) {
+    if (this.out.corked) {
       this.closeWhenFlushed = true;
       return;
     }
     this.closing = true;
-    this.readDeadline.stop();
-    this.writeDeadline.stop();
-    if (this.producerOnTransport !== null) {
-      this.transport.unregisterProducer();
-      this.producerOnTransport = null;
-    }
+    this.timeouts.stop();
+    this.producers.release();
     this.transport.loseConnection();
   }
 
@@ -580,7 +476,7 @@ export class HTTPChannel
     this.readPauses |= reason;
     if (before !== 0 || this.readPauses === 0) return;
     this.parser.pause();
-    if (this.readPhase === 'body') this.readDeadline.clear(); // we are the slow one now
+    this.timeouts.suspendBody(); // we are the slow one now
     if (!this.disconnected) this.transport.pauseProducing();
   }
 
@@ -589,9 +485,9 @@ export class HTTPChannel
     this.readPauses &= ~reason;
     if (this.readPauses !== 0 || this.closing || this.disconnected) return;
     this.transport.resumeProducing();
-    if (this.readPhase === 'body') this.readDeadline.set(this.options.bodyTimeout, this.now());
-    const wasCorked = this.corked;
-    this.corked = true;
+    this.timeouts.bodyProgress();
+    const wasCorked = this.out.corked;
+    this.out.corked = true;
     try {
       this.parser.resume();
     } finally {
@@ -601,26 +497,20 @@ export class HTTPChannel
 
   private readTimedOut(): void {
     if (this.disconnected || this.closing) return;
-    if (this.readPhase === 'idle') {
+    if (this.timeouts.phase === 'idle') {
       if (this.queue.length === 0) this.closeConnection();
       return;
     }
     log.info('Request from {peer} timed out while reading its {part}', {
       peer: this.transport.getPeer(),
-      part: this.readPhase === 'body' ? 'body' : 'headers',
+      part: this.timeouts.phase === 'body' ? 'body' : 'headers',
     });
     const request = this.receiving;
     this.receiving = null;
     this.receivingResource = null;
-    if (request !== null && !request.finished) {
-      if (request.startedWriting) {
-        request.connectionLost(new RequestStateError('Timed out reading the request body.'));
-        this.transport.abortConnection();
-        return;
-      }
-      this.dropRequest(request, new RequestStateError('Timed out reading the request.'));
+    if (this.abandon(request, new RequestStateError('Timed out reading the request.'))) {
+      this.refuse(408);
     }
-    this.refuse(408);
   }
 
   private writeTimedOut(): void {

@@ -27,9 +27,17 @@ export interface IRequestSite {
   /**
    * Called once a buffered body is complete, before render(): parse form bodies
    * (application/x-www-form-urlencoded, multipart/form-data) into args with request.addArg().
-   * Not called for streaming resources.
+   * Not called for streaming resources. A throw of an error carrying a 4xx `status` (such as
+   * FormParseError: malformed 400, too large 413, unsupported content coding 415) is the
+   * client's fault: it is answered with that status and the error's message, and the resource
+   * does not render. Any other throw is a 500.
    */
   parseBodyArgs?(request: IRequest & { addArg(name: string, value: string): void }): void;
+  /**
+   * Show the error and its stack (HTML-escaped) in the 500 page of a resource that threw
+   * (twisted's Site.displayTracebacks). Read at each failure. Default false: a generic page.
+   */
+  readonly displayTracebacks?: boolean;
   /** Called when a response is finished (access log); errors thrown here are logged, not sent. */
   logRequest?(request: IRequest): void;
 }

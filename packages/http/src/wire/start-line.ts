@@ -148,3 +148,19 @@ function badRequest(message: string): HTTPParseError {
 function badResponse(message: string): HTTPParseError {
   return new HTTPParseError('TW_HTTP_BAD_RESPONSE', 400, message);
 }
+
+/** A start line longer than maxRequestLine: 414 for a request, 400 for a status line. */
+export function startLineTooLong(kind: 'request' | 'response', limit: number): HTTPParseError {
+  if (kind === 'request') {
+    return new HTTPParseError(
+      'TW_HTTP_URI_TOO_LONG',
+      414,
+      `Request line longer than maxRequestLine (${limit} bytes).`,
+    );
+  }
+  return new HTTPParseError(
+    'TW_HTTP_BAD_REQUEST',
+    400,
+    `Status line longer than maxRequestLine (${limit} bytes).`,
+  );
+}

@@ -6,7 +6,7 @@ import {
   type IStreamingResource,
   type RenderResult,
 } from '../../src/interfaces.js';
-import { getUploadedFiles } from '../../src/resource/form-parsing-resource.js';
+import { getUploadedFiles } from '../../src/resource/uploaded-files.js';
 import { Resource } from '../../src/resource/resource.js';
 import { siteHarness, utf8Body } from './site-harness.js';
 
@@ -176,6 +176,46 @@ describe('Site form parsing', () => {
       'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n';
     const responses = siteHarness(new FormEcho(), { formLimits: { maxFields: 2 } }).exchange(raw);
     expect(responses.map((r) => r.status)).toEqual([413, 200]);
+  });
+
+  it('answers 415 to a form body with a Content-Encoding, and accepts identity', () => {
+    const echo = new FormEcho();
+    const harness = siteHarness(echo);
+    const refused = harness.request(
+      'POST',
+      '/',
+      {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Encoding': 'gzip<script>',
+      },
+      'a=1',
+    );
+    expect(refused.status).toBe(415);
+    expect(refused.headers['accept-encoding']).toBe('identity');
+    expect(refused.body).toContain('gzip&lt;script&gt;');
+    expect(echo.renders).toBe(0);
+    const identity = harness.request(
+      'POST',
+      '/',
+      { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Encoding': 'Identity' },
+      'a=1',
+    );
+    expect(identity.status).toBe(200);
+    expect(JSON.parse(identity.body)).toEqual({ args: { a: ['1'] }, files: {} });
+  });
+
+  it('hands traversal the resource itself: form parsing wraps nothing', () => {
+    const echo = new FormEcho();
+    const harness = siteHarness(echo);
+    const seen: unknown[] = [];
+    const getResourceFor = harness.site.getResourceFor.bind(harness.site);
+    harness.site.getResourceFor = (request) => {
+      const resource = getResourceFor(request);
+      seen.push(resource);
+      return resource;
+    };
+    harness.request('POST', '/', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'a=1');
+    expect(seen).toEqual([echo]);
   });
 
   it('leaves other bodies and streaming resources alone', () => {

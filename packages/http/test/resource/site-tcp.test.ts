@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IRequest, IResource, RenderResult } from '../../src/interfaces.js';
 import { BasicCredentialFactory } from '../../src/resource/credential-factory.js';
-import { getUploadedFiles } from '../../src/resource/form-parsing-resource.js';
+import { getUploadedFiles } from '../../src/resource/uploaded-files.js';
 import { HTTPAuthSessionWrapper, RESOURCE_AVATAR_INTERFACE } from '../../src/resource/guard.js';
 import { Data } from '../../src/resource/data.js';
 import { Resource } from '../../src/resource/resource.js';
