@@ -1,7 +1,8 @@
-import { createServer, connect, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { killLeftovers, parseTable, startTw, tempDir } from './harness.js';
 import { runShell } from './clients.js';
+import { exchangeOverTCP } from '@tw/core/testing';
 
 let data: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -11,23 +12,6 @@ afterEach(() => {
   killLeftovers();
   data.remove();
 });
-
-/** Send `text` to the echo server and read it back. */
-function echo(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(text));
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      if (received.length >= text.length) {
-        socket.end();
-        resolve(received);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
 
 describe('tw <plugin>', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -41,7 +25,7 @@ describe('tw <plugin>', () => {
       expect(row!.connect).toBe(
         `node apps/tw/dist/bin.js connect tcp:host=127.0.0.1:port=${row!.port}`,
       );
-      expect(await echo(row!.port, 'hello, tw\n')).toBe('hello, tw\n');
+      expect(await exchangeOverTCP(row!.port, 'hello, tw\n')).toBe('hello, tw\n');
       expect(await runShell(row!.connect, 'via tw connect\n')).toBe('via tw connect\n');
 
       tw.child.kill(signal);
@@ -59,7 +43,7 @@ describe('tw <plugin>', () => {
     await tw.waitForStdout(/Ctrl-C stops it/);
     const rows = parseTable(tw.stdout);
     expect(rows).toHaveLength(2);
-    for (const row of rows) expect(await echo(row.port, 'x')).toBe('x');
+    for (const row of rows) expect(await exchangeOverTCP(row.port, 'x')).toBe('x');
     tw.child.kill('SIGTERM');
     expect(await tw.exited).toBe(0);
   });

@@ -1,14 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import {
-  Logger,
-  LogPublisher,
-  NodeReactor,
-  findPluginProblems,
-  parsePluginOptions,
-  type IServiceCollection,
-  type StreamServerEndpointService,
-} from '@tw/core';
+import { findPluginProblems, parsePluginOptions } from '@tw/core';
+import { startPluginService } from '@tw/core/testing';
 import chatPlugin from '../src/plugin.js';
 
 /** A line-reading chat client; `next(pattern)` waits for a line matching it. */
@@ -52,22 +45,11 @@ describe('the tw chat plugin', () => {
   });
 
   it('puts people on different --listen ports in the same room', async () => {
-    const reactor = new NodeReactor({ installSignalHandlers: false });
-    const options = parsePluginOptions(chatPlugin, {
+    const running = await startPluginService(chatPlugin, {
       listen: ['tcp:0:interface=127.0.0.1', 'tcp:0:interface=127.0.0.1'],
     });
-    const log = new Logger('test.chat', new LogPublisher());
-    const service = (await chatPlugin.makeService(options, {
-      reactor,
-      log,
-      dataDir: '.',
-    })) as IServiceCollection;
-    await service.startService();
     try {
-      const [first, second] = [...service].map((child) => {
-        const address = (child as StreamServerEndpointService).listeningPort!.getHost();
-        return address.family === 'IPv4' ? address.port : -1;
-      });
+      const [first, second] = running.ports;
       const alice = chatClient(first!);
       await alice.next(/What is your name/);
       alice.say('alice');
@@ -81,7 +63,7 @@ describe('the tw chat plugin', () => {
       alice.close();
       bob.close();
     } finally {
-      await service.stopService();
+      await running.stop();
     }
   });
 });

@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exchangeOverTCP, startPeerProcess, type PeerProcess } from '@tw/core/testing';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(packageRoot, '..', '..');
@@ -29,49 +29,34 @@ beforeAll(() => {
   expect(existsSync(main)).toBe(true);
 }, 180_000);
 
-function request(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(text));
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      // The echo answers with what it got; finger closes when done.
-      if (received === text) socket.end();
-    });
-    socket.on('close', () => resolve(received));
-    socket.on('error', reject);
-  });
+/** The echo answers with what it got (then we close); finger closes when done. */
+const request = (port: number, text: string): Promise<string> =>
+  exchangeOverTCP(port, text, { endWhen: (received) => received === text });
+
+/** The port `[name#info] Listening on 127.0.0.1:<port>` announces. */
+async function announcedPort(server: PeerProcess, name: string): Promise<number> {
+  const match = await server.waitForOutput(
+    new RegExp(`\\[${name}#info\\] Listening on 127\\.0\\.0\\.1:(\\d+)`),
+  );
+  return Number(match[1]);
 }
 
 describe('examples/custom-server', () => {
   it('serves echo and finger from one reactor and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [main, '0'], {
+    const server = startPeerProcess(process.execPath, [main, '0'], {
       env: { ...process.env, TW_DATA_DIR: dataDir },
+      name: 'examples/custom-server',
     });
     try {
-      let stdout = '';
-      const ports = await new Promise<Record<string, number>>((resolve, reject) => {
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          stdout += chunk;
-          const found = Object.fromEntries(
-            [...stdout.matchAll(/\[(echo|finger)#info\] Listening on 127\.0\.0\.1:(\d+)/g)].map(
-              (m) => [m[1], Number(m[2])],
-            ),
-          );
-          if (found['echo'] !== undefined && found['finger'] !== undefined) resolve(found);
-        });
-        child.once('exit', () => reject(new Error(`exited early:\n${stdout}`)));
-      });
-      expect(await request(ports['echo']!, 'ping\n')).toBe('ping\n');
-      expect(await request(ports['finger']!, 'demo\r\n')).toMatch(
-        /^Login: demo +Name: Demo User\r\n/,
-      );
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const ports = {
+        echo: await announcedPort(server, 'echo'),
+        finger: await announcedPort(server, 'finger'),
+      };
+      expect(await request(ports.echo, 'ping\n')).toBe('ping\n');
+      expect(await request(ports.finger, 'demo\r\n')).toMatch(/^Login: demo +Name: Demo User\r\n/);
+      expect(await server.stop({ signal: 'SIGTERM' })).toEqual({ code: 0, signal: null });
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await server.stop({ signal: 'SIGKILL' });
     }
   });
 });

@@ -1,19 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  Logger,
-  LogPublisher,
-  NodeReactor,
-  findPluginProblems,
-  ipv4Address,
-  parsePluginOptions,
-  type IService,
-  type IServiceCollection,
-  type StreamServerEndpointService,
-} from '@tw/core';
+import { findPluginProblems, ipv4Address, parsePluginOptions } from '@tw/core';
+import { exchangeOverTCP, startPluginService } from '@tw/core/testing';
 import fingerPlugin from '../src/plugin.js';
 
 let dataDir: string;
@@ -23,24 +13,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Send `query` to 127.0.0.1:port and collect everything until the server closes. */
-function finger(port: number, query: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(query));
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (received += chunk));
-    socket.on('end', () => resolve(received));
-    socket.on('error', reject);
-  });
-}
-
-function boundPort(service: IService): number {
-  for (const child of service as IServiceCollection) {
-    const address = (child as StreamServerEndpointService).listeningPort?.getHost();
-    if (address?.family === 'IPv4') return address.port;
-  }
-  throw new Error('no IPv4 port bound');
-}
+const finger = (port: number, query: string): Promise<string> =>
+  exchangeOverTCP(port, query, { endWhen: () => false });
 
 describe('the tw finger plugin', () => {
   it('is a valid plugin whose options default to loopback', () => {
@@ -53,23 +27,20 @@ describe('the tw finger plugin', () => {
 
   it('serves the users of <dataDir>/finger over TCP, with the sample demo user', async () => {
     await fingerPlugin.prepareDataDir!(dataDir);
-    const reactor = new NodeReactor({ installSignalHandlers: false });
-    const log = new Logger('test.finger', new LogPublisher());
-    const options = parsePluginOptions(fingerPlugin, {
-      listen: ['tcp:0:interface=127.0.0.1'],
-      allowListing: true,
-    });
-    const service = await fingerPlugin.makeService(options, { reactor, dataDir, log });
-    await service.startService();
+    const running = await startPluginService(
+      fingerPlugin,
+      { listen: ['tcp:0:interface=127.0.0.1'], allowListing: true },
+      { dataDir },
+    );
     try {
-      const port = boundPort(service);
+      const [port] = running.ports as [number];
       expect(await finger(port, 'demo\r\n')).toMatch(/^Login: demo +Name: Demo User\r\nPlan:\r\n/);
       expect(await finger(port, '\r\n')).toContain('demo            Demo User\r\n');
       expect(await finger(port, 'demo@elsewhere.example\r\n')).toBe(
         'Finger forwarding service denied\r\n',
       );
     } finally {
-      await service.stopService();
+      await running.stop();
     }
   });
 

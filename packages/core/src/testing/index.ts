@@ -65,3 +65,33 @@ export {
   type ReactorMatrixHooks,
   type ReactorMatrixOptions,
 } from './reactor-matrix.js';
+export { signal, type Signal } from './signal.js';
+export {
+  waitForTCPPort,
+  freeTCPPort,
+  PortWaitError,
+  type WaitForTCPPortOptions,
+} from './wait-for-port.js';
+export {
+  startPeerProcess,
+  stopPeerProcesses,
+  PeerProcess,
+  PeerProcessError,
+  type PeerProcessOptions,
+  type PeerExit,
+  type StopPeerOptions,
+} from './peer-process.js';
+export { Recorder, Echo } from './recording-protocols.js';
+export {
+  NodeReactorHarness,
+  startNodeReactor,
+  stopNodeReactor,
+  QUIET_REACTOR_OPTIONS,
+} from './node-reactor-harness.js';
+export {
+  startPluginService,
+  listeningPortsOf,
+  type PluginServiceOptions,
+  type RunningPluginService,
+} from './plugin-service.js';
+export { exchangeOverTCP, type TCPExchangeOptions } from './tcp-exchange.js';

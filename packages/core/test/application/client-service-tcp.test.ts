@@ -5,13 +5,13 @@ import {
   Factory,
   LogPublisher,
   Logger,
-  NodeReactor,
   Protocol,
   StreamServerEndpointService,
   clientFromString,
   serverFromString,
   type Failure,
 } from '../../src/index.js';
+import { NodeReactorHarness } from '../../src/testing/index.js';
 
 const quiet = new Logger('test', new LogPublisher({ fallback: () => {} }));
 
@@ -37,23 +37,12 @@ class Client extends Protocol {
   }
 }
 
-let reactor: NodeReactor | null = null;
-
-afterEach(async () => {
-  if (reactor?.running === true) {
-    const done = new Promise<void>((resolve) =>
-      reactor?.addSystemEventTrigger('after', 'shutdown', resolve),
-    );
-    reactor.stop();
-    await done;
-  }
-  reactor = null;
-});
+const reactors = new NodeReactorHarness();
+afterEach(() => reactors.stopAll());
 
 describe('ClientService over TCP on the NodeReactor', () => {
   it('reconnects after the server hangs up, and stops cleanly', async () => {
-    reactor = new NodeReactor({ installSignalHandlers: false, shutdownGracePeriod: 1 });
-    void reactor.run();
+    const reactor = reactors.start();
     const server = new StreamServerEndpointService(
       serverFromString(reactor, 'tcp:0:interface=127.0.0.1'),
       new Factory(HangUpOnce),

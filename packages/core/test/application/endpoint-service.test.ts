@@ -8,8 +8,7 @@ import {
   LogPublisher,
   Logger,
   MultiService,
-  NodeReactor,
-  Protocol,
+  type NodeReactor,
   StreamServerEndpointService,
   clientFromString,
   fail,
@@ -19,51 +18,16 @@ import {
   type IStreamServerEndpoint,
   type LogEvent,
 } from '../../src/index.js';
+import { Echo, NodeReactorHarness, Recorder } from '../../src/testing/index.js';
 
-class Echo extends Protocol {
-  override dataReceived(data: Uint8Array): void {
-    this.transport.write(data);
-  }
-}
-
-/** Collects text; `received(n)` resolves once n characters arrived. */
-class Collector extends Protocol {
-  text = '';
-  private waiting: { length: number; resolve: () => void } | null = null;
-
-  override dataReceived(data: Uint8Array): void {
-    this.text += new TextDecoder().decode(data);
-    if (this.waiting !== null && this.text.length >= this.waiting.length) this.waiting.resolve();
-  }
-
-  received(length: number): Promise<void> {
-    if (this.text.length >= length) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiting = { length, resolve };
-    });
-  }
-}
-
-const reactors: NodeReactor[] = [];
+const reactors = new NodeReactorHarness();
 const services: StreamServerEndpointService[] = [];
 
-function startReactor(): NodeReactor {
-  const reactor = new NodeReactor({ installSignalHandlers: false, shutdownGracePeriod: 1 });
-  void reactor.run();
-  reactors.push(reactor);
-  return reactor;
-}
+const startReactor = (): NodeReactor => reactors.start();
 
 afterEach(async () => {
   for (const service of services.splice(0)) if (service.running) await service.stopService();
-  for (const reactor of reactors.splice(0)) {
-    if (!reactor.running) continue;
-    const stopped = new Promise<void>((resolve) =>
-      reactor.addSystemEventTrigger('after', 'shutdown', resolve),
-    );
-    reactor.stop();
-    await stopped;
-  }
+  await reactors.stopAll();
 });
 
 function capturingLogger(): { log: Logger; events: LogEvent[] } {
@@ -108,18 +72,18 @@ describe('StreamServerEndpointService on the NodeReactor', () => {
     );
 
     const client = await clientFromString(reactor, `tcp:host=127.0.0.1:port=${port}`).connect(
-      new Factory(Collector),
+      new Factory(Recorder),
     );
     client.transport.write(new TextEncoder().encode('hello'));
-    await client.received(5);
-    expect(client.text).toBe('hello');
+    await client.waitForBytes(5);
+    expect(client.text()).toBe('hello');
     client.transport.loseConnection();
 
     await service.stopService();
     expect(service.running).toBe(false);
     expect(service.listeningPort).toBeNull();
     await expect(
-      clientFromString(reactor, `tcp:host=127.0.0.1:port=${port}`).connect(new Factory(Collector)),
+      clientFromString(reactor, `tcp:host=127.0.0.1:port=${port}`).connect(new Factory(Recorder)),
     ).rejects.toThrow();
   });
 

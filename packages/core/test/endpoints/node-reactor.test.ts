@@ -8,60 +8,23 @@ import {
   CannotListenError,
   ConnectionRefusedError,
   Factory,
-  Protocol,
   clientFromString,
   quoteStringArgument,
   serverFromString,
   type IListeningPort,
 } from '../../src/index.js';
-import { NodeReactor } from '../../src/reactor/node/node-reactor.js';
+import type { NodeReactor } from '../../src/reactor/node/node-reactor.js';
+import { Echo, NodeReactorHarness, Recorder } from '../../src/testing/index.js';
 import { generateSelfSignedCertificate } from '../../src/tls/certificates.js';
 
-/** Writes back what it receives. */
-class Echo extends Protocol {
-  override dataReceived(data: Uint8Array): void {
-    this.transport.write(data);
-  }
-}
-
-/** Collects what it receives; `received(n)` resolves once n bytes arrived. */
-class Collector extends Protocol {
-  text = '';
-  private waiting: { bytes: number; resolve: () => void } | null = null;
-
-  override dataReceived(data: Uint8Array): void {
-    this.text += new TextDecoder().decode(data);
-    if (this.waiting !== null && this.text.length >= this.waiting.bytes) this.waiting.resolve();
-  }
-
-  received(bytes: number): Promise<void> {
-    if (this.text.length >= bytes) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiting = { bytes, resolve };
-    });
-  }
-}
-
-const reactors: NodeReactor[] = [];
+const reactors = new NodeReactorHarness();
 const ports: IListeningPort[] = [];
 
-function startReactor(): NodeReactor {
-  const reactor = new NodeReactor({ installSignalHandlers: false, shutdownGracePeriod: 1 });
-  void reactor.run();
-  reactors.push(reactor);
-  return reactor;
-}
+const startReactor = (): NodeReactor => reactors.start();
 
 afterEach(async () => {
   for (const port of ports.splice(0)) await port.stopListening();
-  for (const reactor of reactors.splice(0)) {
-    if (!reactor.running) continue;
-    const stopped = new Promise<void>((resolve) =>
-      reactor.addSystemEventTrigger('after', 'shutdown', resolve),
-    );
-    reactor.stop();
-    await stopped;
-  }
+  await reactors.stopAll();
 });
 
 async function listen(reactor: NodeReactor, description: string): Promise<IListeningPort> {
@@ -78,12 +41,12 @@ function portNumber(port: IListeningPort): number {
 }
 
 async function echoThrough(reactor: NodeReactor, description: string): Promise<string> {
-  const client = await clientFromString(reactor, description).connect(new Factory(Collector));
+  const client = await clientFromString(reactor, description).connect(new Factory(Recorder));
   // connect() fires after connectionMade: the transport is usable at once.
   client.transport.write(new TextEncoder().encode('ping'));
-  await client.received(4);
+  await client.waitForBytes(4);
   client.transport.loseConnection();
-  return client.text;
+  return client.text();
 }
 
 describe('endpoints on the NodeReactor', () => {
@@ -119,7 +82,7 @@ describe('endpoints on the NodeReactor', () => {
     await port.stopListening();
     ports.splice(ports.indexOf(port), 1);
     await expect(
-      clientFromString(reactor, `tcp:host=127.0.0.1:port=${taken}`).connect(new Factory(Collector)),
+      clientFromString(reactor, `tcp:host=127.0.0.1:port=${taken}`).connect(new Factory(Recorder)),
     ).rejects.toBeInstanceOf(ConnectionRefusedError);
   });
 
@@ -166,7 +129,7 @@ describe('endpoints on the NodeReactor', () => {
       const attempt = clientFromString(
         reactor,
         `tls:host=localhost:port=${portNumber(port)}`,
-      ).connect(new Factory(Collector));
+      ).connect(new Factory(Recorder));
       const error = await attempt.then(
         () => null,
         (reason: unknown) => reason,

@@ -11,8 +11,8 @@ import {
   Echo,
   Recorder,
   RecordingClientFactory,
-  encode,
   portOf,
+  sendToExplodingServer,
   serverFactory,
   startReactor,
   stopReactors,
@@ -29,15 +29,6 @@ afterEach(async () => {
   tempDir = undefined;
 });
 
-/** Wait (bounded) until a client factory has built its protocol. */
-async function waitBuilt(client: RecordingClientFactory<Recorder>): Promise<Recorder> {
-  for (let i = 0; i < 500 && client.built.length === 0; i++)
-    await new Promise((r) => setTimeout(r, 2));
-  const built = client.built[0];
-  if (built === undefined) throw new Error('the client never built a protocol');
-  return built;
-}
-
 function inNamespace(events: readonly LogEvent[], namespace: string): LogEvent[] {
   return events.filter((event) => event.namespace === namespace);
 }
@@ -46,30 +37,20 @@ describe('the Node reactor logs through the logger', () => {
   it('a protocol raising in dataReceived is logged at critical with its traceback', async () => {
     capture = capturedEvents(globalLogPublisher);
     const reactor = startReactor();
-    class Broken extends Recorder {
-      override dataReceived(): void {
-        throw new Error('parser exploded');
-      }
-    }
-    const server = serverFactory(() => new Broken());
-    const port = await reactor.listenTCP(0, server, { interface: '127.0.0.1' });
-    const client = new RecordingClientFactory(() => new Recorder());
-    reactor.connectTCP('127.0.0.1', portOf(port.getHost()), client);
-    const clientProtocol = await waitBuilt(client);
-    await clientProtocol.made.promise;
-    clientProtocol.transport.write(encode('boom'));
-    const reason = await server.built[0]!.lost.promise;
-    expect(reason.value).toBeInstanceOf(ConnectionLost);
+    const { serverReason } = await sendToExplodingServer(reactor);
+    expect(serverReason.value).toBeInstanceOf(ConnectionLost);
 
     const critical = inNamespace(capture.events, 'tw.core.reactor').filter(
       (e) => e.level === 'critical',
     );
     expect(critical).toHaveLength(1);
     const [event] = critical;
-    expect(event!.fields['what']).toBe('Broken.dataReceived threw; aborting the connection');
+    expect(event!.fields['what']).toBe(
+      'ExplodingRecorder.dataReceived threw; aborting the connection',
+    );
     expect(event!.failure?.getErrorMessage()).toBe('parser exploded');
     expect(event!.failure?.getTraceback()).toMatch(
-      /Error: parser exploded\n\s+at Broken\.dataReceived/,
+      /Error: parser exploded\n\s+at ExplodingRecorder\.dataReceived/,
     );
   });
 
@@ -81,7 +62,7 @@ describe('the Node reactor logs through the logger', () => {
     const serverPort = portOf(port.getHost());
     const client = new RecordingClientFactory(() => new Recorder());
     reactor.connectTCP('127.0.0.1', serverPort, client);
-    const clientProtocol = await waitBuilt(client);
+    const clientProtocol = await client.firstBuilt.promise;
     await clientProtocol.made.promise;
     clientProtocol.transport.loseConnection();
     await clientProtocol.lost.promise;
@@ -117,7 +98,7 @@ describe('the Node reactor logs through the logger', () => {
     await reactor.listenUNIX(path, server);
     const client = new RecordingClientFactory(() => new Recorder());
     reactor.connectUNIX(path, client);
-    const clientProtocol = await waitBuilt(client);
+    const clientProtocol = await client.firstBuilt.promise;
     await clientProtocol.made.promise;
     clientProtocol.transport.loseConnection();
     await server.built[0]!.lost.promise;

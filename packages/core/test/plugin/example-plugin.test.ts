@@ -7,7 +7,6 @@ import {
   Logger,
   MultiService,
   NodeReactor,
-  Protocol,
   StreamServerEndpointService,
   clientFromString,
   findPluginProblems,
@@ -17,6 +16,7 @@ import {
   type IService,
   type TwPlugin,
 } from '../../src/index.js';
+import { Recorder, stopNodeReactor } from '../../src/testing/index.js';
 
 // The plugin of docs/plugins.md, as written there: keep the two in step.
 class Shout extends LineReceiver {
@@ -53,30 +53,10 @@ const plugin: TwPlugin<ShoutOptions> = {
   },
 };
 
-class Collector extends Protocol {
-  text = '';
-  private waiting: (() => void) | null = null;
-  override dataReceived(data: Uint8Array): void {
-    this.text += new TextDecoder().decode(data);
-    if (this.text.endsWith('\n')) this.waiting?.();
-  }
-  line(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-    });
-  }
-}
-
 let reactor: NodeReactor | null = null;
 
 afterEach(async () => {
-  if (reactor?.running === true) {
-    const done = new Promise<void>((resolve) =>
-      reactor?.addSystemEventTrigger('after', 'shutdown', resolve),
-    );
-    reactor.stop();
-    await done;
-  }
+  if (reactor !== null) await stopNodeReactor(reactor);
   reactor = null;
 });
 
@@ -101,11 +81,10 @@ describe('the documented example plugin', () => {
     const client = await clientFromString(
       reactor,
       `tcp:host=127.0.0.1:port=${address.port}`,
-    ).connect(new Factory(Collector));
-    const answered = client.line();
+    ).connect(new Factory(Recorder));
     client.transport.write(new TextEncoder().encode('hello\r\n'));
-    await answered;
-    expect(client.text).toBe('HELLO\r\n');
+    await client.waitForText('\n');
+    expect(client.text()).toBe('HELLO\r\n');
     client.transport.loseConnection();
   });
 });

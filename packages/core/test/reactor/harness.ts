@@ -1,103 +1,29 @@
 import type { Failure } from '../../src/defer/failure.js';
 import type { Address } from '../../src/interfaces/address.js';
 import type { IConnector, IProtocol } from '../../src/interfaces/protocol.js';
+import type { IListeningPort } from '../../src/interfaces/reactor.js';
 import { ClientFactory, Factory } from '../../src/protocol/factory.js';
-import { Protocol } from '../../src/protocol/protocol.js';
-import { NodeReactor, type NodeReactorOptions } from '../../src/reactor/node/node-reactor.js';
+import type { NodeReactor, NodeReactorOptions } from '../../src/reactor/node/node-reactor.js';
+import { NodeReactorHarness, Recorder, signal } from '../../src/testing/index.js';
 
-/** A promise with its resolver outside (Promise.withResolvers is Node 22). */
-export interface Signal<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  readonly fired: boolean;
-}
+export { Echo, Recorder, signal, type Signal } from '../../src/testing/index.js';
 
-export function signal<T = void>(): Signal<T> {
-  let resolveFn!: (value: T) => void;
-  let fired = false;
-  const promise = new Promise<T>((resolve) => {
-    resolveFn = resolve;
-  });
-  return {
-    promise,
-    resolve(value: T) {
-      fired = true;
-      resolveFn(value);
-    },
-    get fired() {
-      return fired;
-    },
-  };
-}
-
-const running: NodeReactor[] = [];
+/**
+ * The reactor tests' helpers: the shared kit (@tw/core/testing: Recorder, Echo, signal, a
+ * NodeReactorHarness) plus the factories these tests inspect.
+ */
+const reactors = new NodeReactorHarness();
 
 /** A running reactor for one test; stop them all with stopReactors() in afterEach. */
 export function startReactor(options: NodeReactorOptions = {}): NodeReactor {
-  const reactor = new NodeReactor({
-    installSignalHandlers: false,
-    shutdownGracePeriod: 1,
-    ...options,
-  });
-  void reactor.run();
-  running.push(reactor);
-  return reactor;
+  return reactors.start(options);
 }
 
-export async function stopReactors(): Promise<void> {
-  const reactors = running.splice(0);
-  for (const reactor of reactors) {
-    if (!reactor.running) continue;
-    const stopped = signal();
-    reactor.addSystemEventTrigger('after', 'shutdown', () => stopped.resolve());
-    try {
-      reactor.stop();
-    } catch {
-      // already stopping: the trigger still fires
-    }
-    await stopped.promise;
-  }
+export function stopReactors(): Promise<void> {
+  return reactors.stopAll();
 }
 
-const decoder = new TextDecoder();
 export const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
-
-/** Records what happens to it; `made`/`lost` resolve at connectionMade/connectionLost. */
-export class Recorder extends Protocol {
-  readonly chunks: Uint8Array[] = [];
-  received = 0;
-  readonly made = signal();
-  readonly lost = signal<Failure>();
-  /** Resolves once `received` reaches `expecting` (set before data arrives). */
-  expecting = Infinity;
-  readonly enough = signal();
-
-  override connectionMade(): void {
-    this.made.resolve();
-  }
-
-  override dataReceived(data: Uint8Array): void {
-    this.chunks.push(data);
-    this.received += data.byteLength;
-    if (this.received >= this.expecting) this.enough.resolve();
-  }
-
-  override connectionLost(reason: Failure): void {
-    super.connectionLost(reason);
-    this.lost.resolve(reason);
-  }
-
-  text(): string {
-    return this.chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join('');
-  }
-}
-
-export class Echo extends Recorder {
-  override dataReceived(data: Uint8Array): void {
-    super.dataReceived(data);
-    this.transport.write(data);
-  }
-}
 
 /** A server factory that remembers every protocol it built. */
 export function serverFactory<P extends IProtocol>(
@@ -116,6 +42,8 @@ export function serverFactory<P extends IProtocol>(
 /** A client factory recording the connector callbacks. */
 export class RecordingClientFactory<P extends IProtocol> extends ClientFactory<P> {
   readonly built: P[] = [];
+  /** Resolves with the first protocol built. */
+  readonly firstBuilt = signal<P>();
   readonly failed = signal<Failure>();
   readonly lostConnection = signal<Failure>();
   readonly events: string[] = [];
@@ -126,7 +54,10 @@ export class RecordingClientFactory<P extends IProtocol> extends ClientFactory<P
 
   override buildProtocol(_addr: Address): P | null {
     const protocol = this.build();
-    if (protocol !== null) this.built.push(protocol);
+    if (protocol !== null) {
+      this.built.push(protocol);
+      this.firstBuilt.resolve(protocol);
+    }
     return protocol;
   }
 
@@ -158,4 +89,51 @@ export function portOf(address: Address): number {
   if (address.family !== 'IPv4' && address.family !== 'IPv6')
     throw new Error(`not an IP address: ${address.family}`);
   return address.port;
+}
+
+/** A protocol whose dataReceived throws ('parser exploded'): what the reactor must survive. */
+export class ExplodingRecorder extends Recorder {
+  override dataReceived(): void {
+    throw new Error('parser exploded');
+  }
+}
+
+/**
+ * Listen on a loopback TCP port of `reactor` with protocols from `buildServer`, and connect to
+ * it from `connectFrom` (default: the same reactor) with protocols from `buildClient`.
+ */
+export async function listenAndConnectTCP<S extends IProtocol, C extends IProtocol>(
+  reactor: NodeReactor,
+  buildServer: () => S | null,
+  buildClient: () => C | null,
+  connectFrom: NodeReactor = reactor,
+): Promise<{
+  server: Factory<S> & { built: S[] };
+  port: IListeningPort;
+  client: RecordingClientFactory<C>;
+  connector: IConnector;
+}> {
+  const server = serverFactory(buildServer);
+  const port = await reactor.listenTCP(0, server, { interface: '127.0.0.1' });
+  const client = new RecordingClientFactory(buildClient);
+  const connector = connectFrom.connectTCP('127.0.0.1', portOf(port.getHost()), client);
+  return { server, port, client, connector };
+}
+
+/**
+ * Connect to a server of {@link ExplodingRecorder}s and send it 'boom'; resolves once the
+ * server side is lost, with its reason and the client protocol.
+ */
+export async function sendToExplodingServer(
+  reactor: NodeReactor,
+): Promise<{ serverReason: Failure; client: Recorder }> {
+  const { server, client } = await listenAndConnectTCP(
+    reactor,
+    () => new ExplodingRecorder(),
+    () => new Recorder(),
+  );
+  const protocol = await client.firstBuilt.promise;
+  await protocol.made.promise;
+  protocol.transport.write(encode('boom'));
+  return { serverReason: await server.built[0]!.lost.promise, client: protocol };
 }

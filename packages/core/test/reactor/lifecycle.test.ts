@@ -143,9 +143,9 @@ describe('NodeReactor lifecycle', () => {
     await made.promise;
     const protocol = client.built[0]!;
     await protocol.made.promise;
-    protocol.expecting = 4;
+    const enough = protocol.waitForBytes(4);
     protocol.transport.write(encode('ping'));
-    await protocol.enough.promise;
+    await enough;
     reactor.stop();
     await stopped;
     expect(reactor.openConnectionCount).toBe(0);

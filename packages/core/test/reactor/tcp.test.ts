@@ -14,9 +14,10 @@ import {
   RecordingClientFactory,
   Recorder,
   encode,
+  listenAndConnectTCP,
   portOf,
+  sendToExplodingServer,
   serverFactory,
-  signal,
   startReactor,
   stopReactors,
 } from './harness.js';
@@ -42,14 +43,14 @@ describe('NodeReactor TCP', () => {
         host,
         port: portOf(bound),
       });
-      await waitBuilt(client);
+      await client.firstBuilt.promise;
       const protocol = client.built[0]!;
       await protocol.made.promise;
       expect(protocol.transport.getPeer()).toEqual(bound);
       expect(protocol.transport.getHost()).toMatchObject({ family, type: 'TCP', host });
-      protocol.expecting = 11;
+      const enough = protocol.waitForBytes(11);
       protocol.transport.writeSequence([encode('hello '), encode('world')]);
-      await protocol.enough.promise;
+      await enough;
       expect(protocol.text()).toBe('hello world');
       const serverSide = server.built[0]!;
       expect(serverSide.transport.getPeer()).toEqual(protocol.transport.getHost());
@@ -150,7 +151,7 @@ describe('NodeReactor TCP', () => {
     };
     const connector = reactor.connectTCP('127.0.0.1', portOf(port.getHost()), client);
     connector.stopConnecting();
-    await waitBuilt(client);
+    await client.firstBuilt.promise;
     await client.built[0]!.made.promise;
     expect(client.events).toEqual([
       'startFactory',
@@ -175,10 +176,11 @@ describe('NodeReactor TCP', () => {
 
   it('a client buildProtocol returning null closes the connection and reports it lost', async () => {
     const reactor = startReactor();
-    const server = serverFactory(() => new Recorder());
-    const port = await reactor.listenTCP(0, server, { interface: '127.0.0.1' });
-    const client = new RecordingClientFactory(() => null);
-    reactor.connectTCP('127.0.0.1', portOf(port.getHost()), client);
+    const { server, client } = await listenAndConnectTCP(
+      reactor,
+      () => new Recorder(),
+      () => null,
+    );
     expect((await client.lostConnection.promise).check(ConnectionDone)).toBe(ConnectionDone);
     await server.built[0]!.lost.promise;
   });
@@ -189,21 +191,9 @@ describe('NodeReactor TCP', () => {
     const original = console.error;
     console.error = (...args: unknown[]) => logged.push(args.join(' '));
     try {
-      class Broken extends Recorder {
-        override dataReceived(): void {
-          throw new Error('parser exploded');
-        }
-      }
-      const server = serverFactory(() => new Broken());
-      const port = await reactor.listenTCP(0, server, { interface: '127.0.0.1' });
-      const client = new RecordingClientFactory(() => new Recorder());
-      reactor.connectTCP('127.0.0.1', portOf(port.getHost()), client);
-      await waitBuilt(client);
-      await client.built[0]!.made.promise;
-      client.built[0]!.transport.write(encode('boom'));
-      const reason = await server.built[0]!.lost.promise;
-      expect(reason.value).toBeInstanceOf(ConnectionLost);
-      await client.built[0]!.lost.promise;
+      const { serverReason, client } = await sendToExplodingServer(reactor);
+      expect(serverReason.value).toBeInstanceOf(ConnectionLost);
+      await client.lost.promise;
       expect(logged.join('\n')).toContain('parser exploded');
     } finally {
       console.error = original;
@@ -227,22 +217,10 @@ describe('NodeReactor TCP', () => {
     );
     const client = new RecordingClientFactory(() => new Recorder());
     reactor.connectTCP('127.0.0.1', portOf(port.getHost()), client);
-    await waitBuilt(client);
+    await client.firstBuilt.promise;
     const protocol = client.built[0]!;
     await protocol.lost.promise;
     expect(protocol.text()).toBe('bye');
     expect(protocol.chunks[0]).toBeInstanceOf(Uint8Array);
   });
 });
-
-async function waitBuilt(client: RecordingClientFactory<Recorder>): Promise<void> {
-  const built = signal();
-  const original = client.buildProtocol.bind(client);
-  if (client.built.length > 0) return;
-  client.buildProtocol = (addr) => {
-    const protocol = original(addr);
-    built.resolve();
-    return protocol;
-  };
-  await built.promise;
-}

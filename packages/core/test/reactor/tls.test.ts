@@ -77,9 +77,9 @@ describe('NodeReactor TLS', () => {
     await protocol.made.promise;
     expect(protocol.peerCertificate?.subject['CN']).toBe('localhost');
     expect(protocol.alpn).toBe('tw/1');
-    protocol.expecting = 6;
+    const enough = protocol.waitForBytes(6);
     protocol.transport.write(encode('secret'));
-    await protocol.enough.promise;
+    await enough;
     expect(protocol.text()).toBe('secret');
     const serverSide = server.built[0]!;
     expect(serverSide.peerCertificate?.subject['CN']).toBe('alice');
@@ -172,8 +172,7 @@ describe('NodeReactor TLS', () => {
     });
     reactor.connectTCP('127.0.0.1', portOf(port.getHost()), client);
     const protocol = await built.promise;
-    protocol.expecting = 'GO\nwelcome'.length;
-    await protocol.enough.promise;
+    await protocol.waitForBytes('GO\nwelcome'.length);
     expect(protocol.text()).toBe('GO\nwelcome');
     expect((await serverSecure.promise)?.subject['CN']).toBe('alice');
     const ssl = protocol.transport as unknown as ISSLTransport;

@@ -44,9 +44,9 @@ describe('NodeReactor Unix sockets', () => {
     const protocol = await built.promise;
     await protocol.made.promise;
     expect(protocol.transport.getPeer()).toEqual({ family: 'UNIX', path });
-    protocol.expecting = 5;
+    const enough = protocol.waitForBytes(5);
     protocol.transport.write(encode('hello'));
-    await protocol.enough.promise;
+    await enough;
     expect(protocol.text()).toBe('hello');
     expect(server.built[0]!.transport.getHost()).toEqual({ family: 'UNIX', path });
     protocol.transport.loseConnection();

@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Failure } from '../../src/index.js';
-import { ConnectionDone, Protocol, isSSLTransport } from '../../src/index.js';
-import { concatBytes, connectedPair, type IOPump } from '../../src/testing/index.js';
+import { ConnectionDone, isSSLTransport } from '../../src/index.js';
+import { Recorder, connectedPair, type IOPump } from '../../src/testing/index.js';
 import { generateSelfSignedCertificate } from '../../src/tls/certificates.js';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
-const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
-
-class Recorder extends Protocol {
-  readonly chunks: Uint8Array[] = [];
-  lostReason: Failure | null = null;
-  override dataReceived(data: Uint8Array): void {
-    this.chunks.push(data.slice());
-  }
-  override connectionLost(reason: Failure): void {
-    super.connectionLost(reason);
-    this.lostReason = reason;
-  }
-  received(): string {
-    return decode(concatBytes(this.chunks));
-  }
-}
 
 /**
  * node:tls works on later turns of the event loop, so a TLS conversation over the pump needs
@@ -44,12 +27,12 @@ describe('FakeTransport.startTLS', () => {
     );
     client.transport.write(encode('STARTTLS\r\n'));
     pump.flush();
-    expect(server.received()).toBe('STARTTLS\r\n');
+    expect(server.text()).toBe('STARTTLS\r\n');
     serverTransport.startTLS({ credentials: certificate });
     clientTransport.startTLS({ ca: certificate.cert, serverName: 'localhost' });
     client.transport.write(encode('secret'));
-    await pumpUntil(pump, () => server.received().endsWith('secret'));
-    expect(server.received()).toBe('STARTTLS\r\nsecret');
+    await pumpUntil(pump, () => server.text().endsWith('secret'));
+    expect(server.text()).toBe('STARTTLS\r\nsecret');
     expect(isSSLTransport(server.transport)).toBe(true);
     // What went over the pipe after STARTTLS was not the plaintext.
     expect(serverTransport.bytesWritten + clientTransport.bytesWritten).toBeGreaterThan(1000);

@@ -1,30 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Failure } from '../../src/index.js';
-import { ConnectionDone, Protocol, isSSLTransport } from '../../src/index.js';
+import { ConnectionDone, isSSLTransport } from '../../src/index.js';
 import {
+  Recorder,
   TRANSPORT_KINDS,
-  concatBytes,
   connectOver,
   forEachTransport,
 } from '../../src/testing/index.js';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
-
-class Recorder extends Protocol {
-  readonly chunks: Uint8Array[] = [];
-  lostReason: Failure | null = null;
-  override dataReceived(data: Uint8Array): void {
-    this.chunks.push(data.slice());
-  }
-  override connectionLost(reason: Failure): void {
-    super.connectionLost(reason);
-    this.lostReason = reason;
-  }
-  received(): string {
-    return decode(concatBytes(this.chunks));
-  }
-}
 
 /** Upper-cases each line it receives and writes it back. */
 class Shouter extends Recorder {
@@ -46,9 +30,9 @@ describe('transport matrix', () => {
         connection.client.transport.write(encode('hello over '));
         connection.client.transport.write(encode(kind));
         await connection.until(
-          () => connection.client.received() === `HELLO OVER ${kind.toUpperCase()}`,
+          () => connection.client.text() === `HELLO OVER ${kind.toUpperCase()}`,
         );
-        expect(connection.server.received()).toBe(`hello over ${kind}`);
+        expect(connection.server.text()).toBe(`hello over ${kind}`);
         const transport = connection.client.transport;
         const peerCertificate = isSSLTransport(transport) ? transport.getPeerCertificate() : null;
         expect(peerCertificate !== null).toBe(kind === 'tls');
@@ -68,7 +52,7 @@ describe('transport matrix', () => {
       async ({ kind, client, until }) => {
         seen.push(kind);
         client.transport.write(encode('x'));
-        await until(() => client.received() === 'X');
+        await until(() => client.text() === 'X');
       },
     );
     expect(seen).toEqual(['memory', 'tcp']);

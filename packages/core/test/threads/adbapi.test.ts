@@ -7,14 +7,13 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConnectionPool,
   DatabaseDriverNotInstalledError,
-  Failure,
   NodeReactor,
   ThreadPoolClosedError,
   TransactionClosedError,
   isTwError,
   type ConnectionPoolOptions,
 } from '../../src/index.js';
-import { ensureWorkerScriptsBuilt, interactionsFixture } from './helpers.js';
+import { ensureWorkerScriptsBuilt, failureOf, interactionsFixture } from './helpers.js';
 
 beforeAll(() => ensureWorkerScriptsBuilt(), 180_000);
 
@@ -49,15 +48,6 @@ async function withPeopleTable(): Promise<ConnectionPool> {
   const pool = openPool();
   await pool.runOperation('CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT UNIQUE)');
   return pool;
-}
-
-async function failureOf(result: PromiseLike<unknown>): Promise<Failure> {
-  try {
-    await result;
-  } catch (error) {
-    return new Failure(error);
-  }
-  throw new Error('expected a failure, got a result');
 }
 
 describe('ConnectionPool.runQuery / runOperation', () => {

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { Failure } from '../../src/index.js';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const packageRoot = join(here, '..', '..');
 
@@ -41,4 +43,14 @@ export async function until(predicate: () => boolean, attempts = 500): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error('condition not reached within the polling budget');
+}
+
+/** The failure a Deferred (or promise) ends with; throws if it succeeds. */
+export async function failureOf(result: PromiseLike<unknown>): Promise<Failure> {
+  try {
+    await result;
+  } catch (error) {
+    return new Failure(error);
+  }
+  throw new Error('expected a failure, got a result');
 }

@@ -2,7 +2,6 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
-  Failure,
   InvalidThreadPoolOptionError,
   NodeReactor,
   ThreadDataCloneError,
@@ -12,7 +11,7 @@ import {
   isTwError,
   type ThreadPoolOptions,
 } from '../../src/index.js';
-import { ensureWorkerScriptsBuilt, until, workFixture } from './helpers.js';
+import { ensureWorkerScriptsBuilt, failureOf, until, workFixture } from './helpers.js';
 
 beforeAll(() => ensureWorkerScriptsBuilt(), 180_000);
 
@@ -27,16 +26,6 @@ function makePool(options: ThreadPoolOptions = {}): ThreadPool {
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.close().asPromise()));
 });
-
-/** The failure a Deferred (or promise) ends with. */
-async function failureOf(result: PromiseLike<unknown>): Promise<Failure> {
-  try {
-    await result;
-  } catch (error) {
-    return new Failure(error);
-  }
-  throw new Error('expected a failure, got a result');
-}
 
 describe('ThreadPool.run', () => {
   it('runs the named export on a worker thread and fires with its result', async () => {

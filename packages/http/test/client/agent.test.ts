@@ -21,15 +21,11 @@ import {
   requestBody,
   startHTTPServer,
   startReactor,
-  stopReactors,
-  stopServers,
+  stopServersAndReactors,
   text,
 } from './harness.js';
 
-afterEach(async () => {
-  await stopServers();
-  await stopReactors();
-});
+afterEach(stopServersAndReactors);
 
 describe('Agent against node:http', () => {
   it('GETs a content-length body and exposes status, headers and length', async () => {

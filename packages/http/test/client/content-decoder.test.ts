@@ -7,12 +7,9 @@ import {
   ResponseFailed,
   readBody,
 } from '../../src/index.js';
-import { startHTTPServer, startReactor, stopReactors, stopServers, text } from './harness.js';
+import { startHTTPServer, startReactor, stopServersAndReactors, text } from './harness.js';
 
-afterEach(async () => {
-  await stopServers();
-  await stopReactors();
-});
+afterEach(stopServersAndReactors);
 
 const original = 'The quick brown fox jumps over the lazy dog. '.repeat(2000);
 const encodings: Record<string, (data: Buffer) => Buffer> = {

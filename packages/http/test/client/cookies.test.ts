@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, CookieAgent, CookieJar, RedirectAgent, readBody } from '../../src/index.js';
-import { startHTTPServer, startReactor, stopReactors, stopServers } from './harness.js';
+import { startHTTPServer, startReactor, stopServersAndReactors } from './harness.js';
 
-afterEach(async () => {
-  await stopServers();
-  await stopReactors();
-});
+afterEach(stopServersAndReactors);
 
 describe('CookieJar (RFC 6265)', () => {
   it('matches host-only cookies exactly and Domain cookies on subdomains', () => {

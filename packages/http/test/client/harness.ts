@@ -1,30 +1,18 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { NodeReactor } from '@tw/core';
+import type { NodeReactor } from '@tw/core';
+import { NodeReactorHarness } from '@tw/core/testing';
 
-const running: NodeReactor[] = [];
+const reactors = new NodeReactorHarness();
 
 /** A running Node reactor for one test; stopReactors() in afterEach stops them. */
 export function startReactor(): NodeReactor {
-  const reactor = new NodeReactor({ installSignalHandlers: false, shutdownGracePeriod: 1 });
-  void reactor.run();
-  running.push(reactor);
-  return reactor;
+  return reactors.start();
 }
 
-export async function stopReactors(): Promise<void> {
-  for (const reactor of running.splice(0)) {
-    if (!reactor.running) continue;
-    await new Promise<void>((resolve) => {
-      reactor.addSystemEventTrigger('after', 'shutdown', () => resolve());
-      try {
-        reactor.stop();
-      } catch {
-        resolve();
-      }
-    });
-  }
+export function stopReactors(): Promise<void> {
+  return reactors.stopAll();
 }
 
 export interface TestServer {
@@ -84,6 +72,12 @@ function closeServer(server: http.Server | https.Server): Promise<void> {
 
 export async function stopServers(): Promise<void> {
   await Promise.all(servers.splice(0).map((server) => closeServer(server)));
+}
+
+/** The client tests' afterEach: close the node servers, then stop the reactors. */
+export async function stopServersAndReactors(): Promise<void> {
+  await stopServers();
+  await stopReactors();
 }
 
 export const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');

@@ -9,18 +9,14 @@ import {
   readBody,
 } from '../../src/index.js';
 import {
-  startHTTPSServer,
   startHTTPServer,
+  startHTTPSServer,
   startReactor,
-  stopReactors,
-  stopServers,
+  stopServersAndReactors,
   text,
 } from './harness.js';
 
-afterEach(async () => {
-  await stopServers();
-  await stopReactors();
-});
+afterEach(stopServersAndReactors);
 
 /**
  * A raw server whose first connection answers one request with keep-alive and then, on the next

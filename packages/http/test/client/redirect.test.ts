@@ -13,15 +13,11 @@ import {
   requestBody,
   startHTTPServer,
   startReactor,
-  stopReactors,
-  stopServers,
+  stopServersAndReactors,
   text,
 } from './harness.js';
 
-afterEach(async () => {
-  await stopServers();
-  await stopReactors();
-});
+afterEach(stopServersAndReactors);
 
 interface Seen {
   method: string;

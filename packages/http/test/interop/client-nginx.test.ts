@@ -4,15 +4,15 @@
  * keep-alive, HEAD, errors, redirects. In CI a missing nginx fails these tests; elsewhere they
  * are skipped with a warning naming the package to install.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IListeningPort, NodeReactor } from '@tw/core';
+import { freeTCPPort, startPeerProcess, type PeerProcess } from '@tw/core/testing';
 import {
   Agent,
   ContentDecoderAgent,
@@ -39,16 +39,8 @@ const TEXT = 'All work and no play makes Jack a dull boy.\n'.repeat(5000);
 
 let base = '';
 let port = 0;
-let nginx: ChildProcess | null = null;
+let nginx: PeerProcess | null = null;
 let reactor: NodeReactor;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const chosen = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return chosen;
-}
 
 function nginxConfig(dir: string, listenPort: number): string {
   const temp = (name: string) => `${name}_temp_path ${join(dir, 'tmp', name)};`;
@@ -80,24 +72,6 @@ http {
 `;
 }
 
-async function waitForPort(listenPort: number): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(listenPort, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (nginx?.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  const log = await readFile(join(base, 'error.log'), 'utf8').catch(() => '');
-  throw new Error(`nginx did not start on port ${listenPort}: ${log}`);
-}
-
 beforeAll(async () => {
   if (NGINX === undefined) {
     if (process.env['CI'] === 'true')
@@ -113,27 +87,28 @@ beforeAll(async () => {
   await mkdir(join(base, 'tmp'), { mode: 0o755 });
   await writeFile(join(base, 'www', 'data.bin'), BINARY, { mode: 0o644 });
   await writeFile(join(base, 'www', 'text.txt'), TEXT, { mode: 0o644 });
-  port = await freePort();
+  port = await freeTCPPort();
   await writeFile(join(base, 'nginx.conf'), nginxConfig(base, port));
-  nginx = spawn(
-    NGINX,
-    ['-c', join(base, 'nginx.conf'), '-p', base, '-e', join(base, 'error.log')],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitForPort(port);
+  nginx = startPeerProcess(NGINX, [
+    '-c',
+    join(base, 'nginx.conf'),
+    '-p',
+    base,
+    '-e',
+    join(base, 'error.log'),
+  ]);
+  try {
+    await nginx.waitForPort(port);
+  } catch (error) {
+    const log = await readFile(join(base, 'error.log'), 'utf8').catch(() => '');
+    throw new Error(`nginx did not start on port ${port}: ${log}`, { cause: error });
+  }
   reactor = startReactor();
 });
 
 afterAll(async () => {
   await stopReactors();
-  const child = nginx;
-  if (child !== null && child.exitCode === null && child.pid !== undefined) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    process.kill(child.pid, 'SIGTERM');
-    await exited;
-  }
+  await nginx?.stop();
   if (base !== '') await rm(base, { recursive: true, force: true });
 });
 

@@ -3,28 +3,20 @@
  * multipart forms, byte ranges, gzip, chunked streaming, request headers and bodies, and one
  * connection reused for several URLs. In CI a missing curl fails; elsewhere it skips loudly.
  */
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  commandWorks,
-  requirePeer,
+  curlPresent,
+  runCommand as run,
   sha256,
   startInteropSite,
   type EchoReply,
   type InteropSite,
 } from './server-fixture.js';
 
-const run = promisify(execFile);
-const HAVE_CURL = requirePeer(
-  commandWorks('curl', ['--version']),
-  'curl',
-  'the Debian package curl',
-  'test/interop/server-curl.test.ts',
-);
+const HAVE_CURL = curlPresent('server-curl.test.ts');
 
 let site: InteropSite;
 

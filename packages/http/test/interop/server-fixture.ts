@@ -9,19 +9,21 @@
  *   /slow?ms=&id=   JSON after ms milliseconds: id, connection, requests rendering at once
  *   /form           JSON of request.args and the uploaded files (forms are parsed by the Site)
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
-  NodeReactor,
+  type NodeReactor,
   generateSelfSignedCertificate,
   type IListeningPort,
   type ITransport,
 } from '@tw/core';
+import { requirePeer, startNodeReactor, stopNodeReactor } from '@tw/core/testing';
 import { NOT_DONE_YET, type IRequest, type RenderResult } from '../../src/interfaces.js';
-import { getUploadedFiles } from '../../src/resource/form-parsing-resource.js';
+import { getUploadedFiles } from '../../src/resource/uploaded-files.js';
 import { Resource } from '../../src/resource/resource.js';
 import { Site } from '../../src/resource/site.js';
 import { File } from '../../src/static/file.js';
@@ -192,8 +194,7 @@ export async function startInteropSite(kind: TransportKind): Promise<InteropSite
   const certificateFile = join(scratch, 'cert.pem');
   await writeFile(certificateFile, cert);
 
-  const reactor = new NodeReactor({ installSignalHandlers: false, shutdownGracePeriod: 1 });
-  void reactor.run();
+  const reactor = startNodeReactor();
   const root = new Resource();
   root.putChild('files', new File(www));
   root.putChild('echo', new Echo());
@@ -234,12 +235,7 @@ export async function startInteropSite(kind: TransportKind): Promise<InteropSite
     scratch,
     async stop() {
       await listening.stopListening();
-      if (reactor.running) {
-        await new Promise<void>((resolve) => {
-          reactor.addSystemEventTrigger('after', 'shutdown', () => resolve());
-          reactor.stop();
-        });
-      }
+      await stopNodeReactor(reactor);
       await rm(scratch, { recursive: true, force: true });
     },
   };
@@ -248,7 +244,20 @@ export async function startInteropSite(kind: TransportKind): Promise<InteropSite
 export const sha256 = (data: Uint8Array | string): string =>
   createHash('sha256').update(data).digest('hex');
 
-export { requirePeer } from '@tw/core/testing';
+export { requirePeer };
+
+/** execFile as a promise: how the interop files run their command-line peers. */
+export const runCommand = promisify(execFile);
+
+/** Gate on curl: fails in CI, skips loudly elsewhere. */
+export function curlPresent(file: string): boolean {
+  return requirePeer(
+    commandWorks('curl', ['--version']),
+    'curl',
+    'the Debian package curl',
+    `test/interop/${file}`,
+  );
+}
 
 /** True when `command args` runs and exits 0. */
 export function commandWorks(command: string, args: readonly string[]): boolean {

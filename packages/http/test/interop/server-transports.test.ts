@@ -4,12 +4,10 @@
  * keep-alive behave alike, and request.isSecure() tells TLS apart. In CI a missing curl
  * fails; elsewhere it skips loudly.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  commandWorks,
-  requirePeer,
+  curlPresent,
+  runCommand as run,
   sha256,
   startInteropSite,
   type EchoReply,
@@ -17,13 +15,7 @@ import {
   type TransportKind,
 } from './server-fixture.js';
 
-const run = promisify(execFile);
-const HAVE_CURL = requirePeer(
-  commandWorks('curl', ['--version']),
-  'curl',
-  'the Debian package curl',
-  'test/interop/server-transports.test.ts',
-);
+const HAVE_CURL = curlPresent('server-transports.test.ts');
 
 describe.skipIf(!HAVE_CURL).each<TransportKind>(['tcp', 'tls', 'unix'])(
   'curl against the same Site over %s',

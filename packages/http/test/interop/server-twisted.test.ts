@@ -5,12 +5,11 @@
  * and a persistent HTTPConnectionPool reusing one connection. In CI a missing Twisted fails;
  * elsewhere it skips loudly.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   pythonWith,
   requirePeer,
+  runCommand as run,
   sha256,
   startInteropSite,
   type EchoReply,
@@ -18,7 +17,6 @@ import {
   type TransportKind,
 } from './server-fixture.js';
 
-const run = promisify(execFile);
 const PYTHON = pythonWith('twisted.web.client');
 const HAVE_TWISTED = requirePeer(
   PYTHON !== null,

@@ -5,13 +5,19 @@
  * our clients (long ones split so that nothing is cut), CTCP, WHOIS, NAMES, WHO, QUIT.
  * In CI a missing ngircd fails these tests; elsewhere they are skipped with a loud warning.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { NodeReactor, clientFromString, connectProtocol } from '@tw/core';
+import { clientFromString, connectProtocol, type NodeReactor } from '@tw/core';
+import {
+  freeTCPPort,
+  startNodeReactor,
+  startPeerProcess,
+  stopNodeReactor,
+  type PeerProcess,
+} from '@tw/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { NoSuchNickError } from '../../src/client/errors.js';
@@ -30,34 +36,9 @@ if (NGIRCD === undefined && !IN_CI) {
 
 let base = '';
 let port = 0;
-let ngircd: ChildProcess | null = null;
+let ngircd: PeerProcess | null = null;
 let reactor: NodeReactor;
 const clients: IRCClient[] = [];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const chosen = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return chosen;
-}
-
-async function waitForPort(listenPort: number): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(listenPort, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (ngircd?.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`ngircd did not start on port ${listenPort}`);
-}
 
 beforeAll(async () => {
   if (NGIRCD === undefined) {
@@ -69,7 +50,7 @@ beforeAll(async () => {
     return;
   }
   base = await mkdtemp(join(tmpdir(), 'tw-client-ngircd-'));
-  port = await freePort();
+  port = await freeTCPPort();
   const config = join(base, 'ngircd.conf');
   await writeFile(
     config,
@@ -95,26 +76,15 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  ngircd = spawn(NGIRCD, ['-n', '-f', config], { stdio: 'ignore' });
-  await waitForPort(port);
-  reactor = new NodeReactor({ installSignalHandlers: false, shutdownGracePeriod: 1 });
-  void reactor.run();
+  ngircd = startPeerProcess(NGIRCD, ['-n', '-f', config], { name: 'ngircd' });
+  await ngircd.waitForPort(port);
+  reactor = startNodeReactor();
 });
 
 afterAll(async () => {
   for (const client of clients) if (client.connected) client.transport.abortConnection();
-  if (reactor?.running) {
-    await new Promise<void>((resolve) => {
-      reactor.addSystemEventTrigger('after', 'shutdown', () => resolve());
-      reactor.stop();
-    });
-  }
-  const child = ngircd;
-  if (child !== null && child.exitCode === null && child.pid !== undefined) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    process.kill(child.pid, 'SIGTERM');
-    await exited;
-  }
+  if (reactor?.running) await stopNodeReactor(reactor);
+  await ngircd?.stop();
   if (base !== '') await rm(base, { recursive: true, force: true });
 });
 

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeReactor, generateSelfSignedCertificate, type IListeningPort } from '@tw/core';
+import { generateSelfSignedCertificate, type IListeningPort, type NodeReactor } from '@tw/core';
+import { startNodeReactor, stopNodeReactor } from '@tw/core/testing';
 import {
   IRCServerFactory,
   defaultIRCServerConfig,
@@ -32,8 +33,7 @@ export async function startOurServer(
   const { key, cert } = generateSelfSignedCertificate({ commonName: 'localhost' });
   const certificateFile = join(scratch, 'cert.pem');
   await writeFile(certificateFile, cert);
-  const reactor = new NodeReactor({ installSignalHandlers: false, shutdownGracePeriod: 1 });
-  void reactor.run();
+  const reactor = startNodeReactor();
   const factory = new IRCServerFactory(
     reactor,
     defaultIRCServerConfig({ serverName: 'irc.interop.test', motd: 'interop MOTD', ...config }),
@@ -55,12 +55,7 @@ export async function startOurServer(
     certificate: cert,
     async stop() {
       await listening.stopListening();
-      if (reactor.running) {
-        await new Promise<void>((resolve) => {
-          reactor.addSystemEventTrigger('after', 'shutdown', () => resolve());
-          reactor.stop();
-        });
-      }
+      await stopNodeReactor(reactor);
       await rm(scratch, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -16,18 +15,16 @@ import {
   type Failure,
   type IListeningPort,
 } from '@tw/core';
-import { requirePeer } from '@tw/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { connectSSH } from '../../src/client/connect.js';
 import { registerSSHEndpoints } from '../../src/endpoint/register.js';
 import {
-  PYTHON,
-  opensshPresent,
   relayCommand,
   startOpenSSHFixture,
   type OpenSSHFixture,
 } from '../support/openssh-fixture.js';
+import * as interop from '../support/interop-setup.js';
 
 /**
  * The ssh: endpoint against a throwaway OpenSSH sshd: a line protocol whose bytes go through a
@@ -70,42 +67,32 @@ class RawHTTPClient extends Protocol {
   }
 }
 
-const present =
-  opensshPresent('client-endpoint-openssh.test.ts') &&
-  requirePeer(existsSync(PYTHON), 'python3', 'python3', 'client-endpoint-openssh.test.ts');
+const present = interop.sshdWithRelayPresent('client-endpoint-openssh.test.ts');
 
 describe.skipIf(!present)('ssh: endpoint against OpenSSH sshd', () => {
   let fx: OpenSSHFixture;
   let lineServer: IListeningPort;
-  let httpServer: Server;
-  let httpPort: number;
+  let httpServer: interop.LoopbackHTTPServer;
   let knownHostsFile: string;
   const registry = createDefaultEndpointRegistry();
   registerSSHEndpoints(registry);
 
-  const base = (): string =>
-    `ssh:host=127.0.0.1:port=${fx.sshd.port}:user=${fx.sshd.user}` +
-    `:identity=${quoteStringArgument(fx.sshd.clientKey!.privateKeyPath)}` +
-    `:knownHosts=${quoteStringArgument(knownHostsFile)}`;
+  const base = (): string => interop.sshEndpointString(fx, knownHostsFile);
 
   beforeAll(async () => {
     fx = await startOpenSSHFixture();
-    knownHostsFile = join(fx.sshd.dir, 'known_hosts');
-    writeFileSync(knownHostsFile, fx.sshd.knownHostsLines.join('\n') + '\n');
+    knownHostsFile = interop.writeKnownHostsFile(fx);
     lineServer = await new TCP4ServerEndpoint(fx.reactor, 0, { interface: '127.0.0.1' }).listen(
       new Factory(ShoutLines),
     );
-    httpServer = createServer((request, response) => {
+    httpServer = await interop.startLoopbackHTTPServer((request, response) => {
       response.end(`you asked for ${request.url}`);
     });
-    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-    const address = httpServer.address();
-    httpPort = typeof address === 'object' && address !== null ? address.port : 0;
   });
 
   afterAll(async () => {
     await lineServer?.stopListening();
-    await new Promise((resolve) => httpServer?.close(resolve));
+    await httpServer?.close();
     await fx?.stop();
   });
 
@@ -125,7 +112,7 @@ describe.skipIf(!present)('ssh: endpoint against OpenSSH sshd', () => {
   it('runs HTTP/1.1 over a direct-tcpip hop (forward=)', async () => {
     const endpoint = clientFromString(
       fx.reactor,
-      `${base()}:forward=${quoteStringArgument(`127.0.0.1:${httpPort}`)}`,
+      `${base()}:forward=${quoteStringArgument(`127.0.0.1:${httpServer.port}`)}`,
       { registry },
     );
     const client = await connectProtocol(endpoint, new RawHTTPClient());

@@ -1,9 +1,9 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { isTwError } from '@tw/core';
-import { requirePeer } from '@tw/core/testing';
+import { requirePeer, startPeerProcess, type PeerProcess } from '@tw/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -17,11 +17,13 @@ import {
 const AGENT = '/usr/bin/ssh-agent';
 const ADD = '/usr/bin/ssh-add';
 
-async function waitFor(path: string): Promise<void> {
-  for (let i = 0; i < 200 && !existsSync(path); i += 1) {
+async function waitFor(agent: PeerProcess, path: string): Promise<void> {
+  for (let i = 0; i < 200 && !existsSync(path) && agent.running; i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  if (!existsSync(path)) throw new Error(`ssh-agent did not create ${path}`);
+  if (!existsSync(path)) {
+    throw new Error(`ssh-agent did not create ${path}: ${agent.exitReason() ?? 'still running'}`);
+  }
 }
 
 const present =
@@ -35,14 +37,14 @@ const present =
 
 describe.skipIf(!present)('SSH client agent authentication against OpenSSH sshd', () => {
   let fx: OpenSSHFixture;
-  let agent: ChildProcess;
+  let agent: PeerProcess | undefined;
   let socket: string;
 
   beforeAll(async () => {
     fx = await startOpenSSHFixture();
     socket = join(fx.sshd.dir, 'agent.sock');
-    agent = spawn(AGENT, ['-D', '-a', socket], { stdio: 'ignore' });
-    await waitFor(socket);
+    agent = startPeerProcess(AGENT, ['-D', '-a', socket]);
+    await waitFor(agent, socket);
     execFileSync(ADD, ['-q', fx.sshd.clientKey!.privateKeyPath], {
       env: { ...process.env, SSH_AUTH_SOCK: socket },
       stdio: 'ignore',
@@ -50,11 +52,7 @@ describe.skipIf(!present)('SSH client agent authentication against OpenSSH sshd'
   });
 
   afterAll(async () => {
-    if (agent?.pid !== undefined && agent.exitCode === null) {
-      const gone = new Promise((resolve) => agent.once('exit', resolve));
-      process.kill(agent.pid, 'SIGTERM');
-      await gone;
-    }
+    await agent?.stop();
     await fx?.stop();
   });
 

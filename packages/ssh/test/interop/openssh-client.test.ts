@@ -4,29 +4,19 @@
  * and direct-tcpip (ssh -W) refused by default and relayed when allowed.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { connect, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { generateSelfSignedCertificate } from '@tw/core';
 
-import { requirePeer } from '@tw/core/testing';
+import { exchangeOverTCP, freeTCPPort, startPeerProcess } from '@tw/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  hasProgram,
-  runProgram,
-  startTwSSH,
-  type RunningSSHServer,
-} from '../server/openssh-harness.js';
+import { opensshClientPresent } from '../support/interop-setup.js';
+import { runProgram, startTwSSH, type RunningSSHServer } from '../server/openssh-harness.js';
 
-const present = requirePeer(
-  hasProgram('ssh'),
-  'OpenSSH client (ssh)',
-  'apt-get install openssh-client',
-  'test/interop/openssh-client.test.ts',
-);
+const present = opensshClientPresent('openssh-client.test.ts');
 
 describe.skipIf(!present)('OpenSSH ssh against tw ssh (command shell)', () => {
   let server: RunningSSHServer;
@@ -166,31 +156,21 @@ describe.skipIf(!present)('OpenSSH ssh -W through tw ssh with forwarding allowed
   });
 
   it('forwards a local port (ssh -L) to an allowed destination', async () => {
-    const localPort = await freePort();
-    const child = spawn(
-      'ssh',
-      [
-        ...server.sshOptions,
-        '-N',
-        '-o',
-        'ExitOnForwardFailure=yes',
-        '-L',
-        `127.0.0.1:${localPort}:127.0.0.1:${echoPort}`,
-        'demo@127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    const localPort = await freeTCPPort();
+    const child = startPeerProcess('ssh', [
+      ...server.sshOptions,
+      '-N',
+      '-o',
+      'ExitOnForwardFailure=yes',
+      '-L',
+      `127.0.0.1:${localPort}:127.0.0.1:${echoPort}`,
+      'demo@127.0.0.1',
+    ]);
     try {
-      let answer = '';
-      for (let attempt = 0; attempt < 100 && answer === ''; attempt++) {
-        answer = await echoThrough(localPort, 'hello through -L\n').catch(async () => {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          return '';
-        });
-      }
-      expect(answer).toBe('hello through -L\n');
+      await child.waitForPort(localPort);
+      expect(await exchangeOverTCP(localPort, 'hello through -L\n')).toBe('hello through -L\n');
     } finally {
-      child.kill('SIGTERM');
+      await child.stop();
     }
   });
 
@@ -232,72 +212,26 @@ describe.skipIf(!present)(
     const proxy = (script: string): string =>
       `ProxyCommand=${process.execPath} -e "${script.replaceAll('"', '\\"')}"`;
 
-    it('logs in over a Unix socket', async () => {
-      const socket = join(files, 'ssh.sock');
-      const command = proxy(
-        `const s=require('net').connect(${JSON.stringify(socket)});process.stdin.pipe(s);s.pipe(process.stdout)`,
-      );
-      const result = await runProgram('ssh', [
+    /** `ssh … whoami` through a node ProxyCommand piping stdin/stdout to `socket` (an expression). */
+    const whoamiThrough = (socket: string) =>
+      runProgram('ssh', [
         '-o',
-        command,
+        proxy(`const s=${socket};process.stdin.pipe(s);s.pipe(process.stdout)`),
         ...server.keyOptions,
         'demo@tw-ssh',
         'whoami',
       ]);
+
+    it('logs in over a Unix socket', async () => {
+      const socket = join(files, 'ssh.sock');
+      const result = await whoamiThrough(`require('net').connect(${JSON.stringify(socket)})`);
       expect(result).toMatchObject({ code: 0, stdout: 'demo\n' });
     });
 
     it('logs in over TLS', async () => {
       const options = `{host:'127.0.0.1',port:${server.port},servername:'localhost',ca:require('fs').readFileSync(${JSON.stringify(join(files, 'cert.pem'))})}`;
-      const command = proxy(
-        `const s=require('tls').connect(${options});process.stdin.pipe(s);s.pipe(process.stdout)`,
-      );
-      const result = await runProgram('ssh', [
-        '-o',
-        command,
-        ...server.keyOptions,
-        'demo@tw-ssh',
-        'whoami',
-      ]);
+      const result = await whoamiThrough(`require('tls').connect(${options})`);
       expect(result).toMatchObject({ code: 0, stdout: 'demo\n' });
     });
   },
 );
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Send `text` to 127.0.0.1:port and resolve with what comes back once as long as it. */
-function echoThrough(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(text));
-    let received = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('no echo'));
-    }, 5000);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      if (received.length >= text.length) {
-        clearTimeout(timer);
-        socket.end();
-        resolve(received);
-      }
-    });
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      if (received.length < text.length) reject(new Error('closed early'));
-    });
-  });
-}

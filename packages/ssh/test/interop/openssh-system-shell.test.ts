@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { requirePeer } from '@tw/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { opensshClientPresent } from '../support/interop-setup.js';
 import {
   hasProgram,
   runProgram,
@@ -17,12 +18,7 @@ import {
   type RunningSSHServer,
 } from '../server/openssh-harness.js';
 
-const present = requirePeer(
-  hasProgram('ssh'),
-  'OpenSSH client (ssh)',
-  'apt-get install openssh-client',
-  'test/interop/openssh-system-shell.test.ts',
-);
+const present = opensshClientPresent('openssh-system-shell.test.ts');
 const scpPresent = requirePeer(
   hasProgram('scp'),
   'OpenSSH scp',
