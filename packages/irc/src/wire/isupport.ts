@@ -144,6 +144,9 @@ function positiveInt(value: string | true | undefined, fallback: number): number
  */
 export class ISupport {
   readonly raw: ISupportMap;
+  /** The raw CASEMAPPING value `casemappingValue` was derived from. */
+  private casemappingOf: string | true | undefined = undefined;
+  private casemappingValue: CaseMapping = ISUPPORT_DEFAULTS.CASEMAPPING;
 
   constructor(raw: ISupportMap = new Map()) {
     this.raw = raw;
@@ -160,8 +163,14 @@ export class ISupport {
   }
 
   get casemapping(): CaseMapping {
+    // Asked for every nick comparison (several per message): remember the last answer.
     const value = this.raw.get('CASEMAPPING');
-    return typeof value === 'string' ? toCaseMapping(value) : ISUPPORT_DEFAULTS.CASEMAPPING;
+    if (value === this.casemappingOf) return this.casemappingValue;
+    const mapping =
+      typeof value === 'string' ? toCaseMapping(value) : ISUPPORT_DEFAULTS.CASEMAPPING;
+    this.casemappingOf = value;
+    this.casemappingValue = mapping;
+    return mapping;
   }
 
   get prefix(): PrefixSpec {

@@ -48,6 +48,11 @@ export class ProducerFlow {
     }
   }
 
+  /** A paused streaming producer or a pull producer waits for the peer to consume. */
+  get waitsForRoom(): boolean {
+    return this.producer !== null && (!this.streaming || this.paused);
+  }
+
   unregister(): void {
     this.producer = null;
     this.streaming = false;

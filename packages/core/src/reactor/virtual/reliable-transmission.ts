@@ -21,14 +21,21 @@ export class ReliableTransmission implements Transmission {
     this.call = null;
     if (this.cancelled) return;
     const { network, from, to } = this;
-    const conditions = network.linkConditions(from, to);
-    if (network.reachable(from, to) && !network.isLost(conditions)) {
-      this.call = from.callLater(network.transitDelay(from, to, this.size, conditions), () => {
-        this.call = null;
-        if (!this.cancelled) this.deliver();
-      });
+    const delay = network.transitIfDelivered(from, to, this.size);
+    if (delay === undefined) {
+      this.retryLater();
       return;
     }
+    this.call = from.callLater(delay, () => {
+      this.call = null;
+      if (!this.cancelled) this.deliver();
+    });
+  }
+
+  /** This try was lost or could not cross a partition: try again after the RTO, or give up. */
+  retryLater(): void {
+    const network = this.network;
+    const from = this.from;
     const now = network.seconds();
     const rto = network.settings.retransmitTimeout;
     if (now + rto > this.giveUpAt) {

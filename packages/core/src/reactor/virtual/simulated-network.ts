@@ -37,6 +37,7 @@ export interface NetworkSettings {
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+const NO_ARGS: [] = [];
 
 function positive(name: string, value: number): number {
   if (!(value > 0)) throw new RangeError(`${name} must be > 0, got ${value}.`);
@@ -75,7 +76,8 @@ export class SimulatedNetwork {
   private readonly random: () => number;
   private readonly defaults: ResolvedLinkConditions;
   private readonly links = new Map<string, ResolvedLinkConditions>();
-  private groups: Map<string, number> | null = null;
+  /** The group of each host named in the current partition; null when there is none. */
+  private groups: Map<VirtualReactor, number> | null = null;
   private readonly hosts = new Map<string, VirtualReactor>();
   private readonly byAddress = new Map<string, VirtualReactor>();
   private readonly errorSink: (message: string, error: unknown) => void;
@@ -181,10 +183,10 @@ export class SimulatedNetwork {
    * retransmitTimeout) until heal() or until their connection's userTimeout drops it.
    */
   partition(...groups: ReadonlyArray<readonly string[]>): void {
-    const membership = new Map<string, number>();
+    const membership = new Map<VirtualReactor, number>();
     groups.forEach((group, index) => {
       for (const name of group) {
-        const host = this.host(name).hostName.toLowerCase();
+        const host = this.host(name);
         if (membership.has(host)) {
           throw new SimulatedHostError(`Host "${name}" is in two groups of one partition.`);
         }
@@ -203,8 +205,8 @@ export class SimulatedNetwork {
   reachable(a: VirtualReactor, b: VirtualReactor): boolean {
     if (a === b || this.groups === null) return true;
     const rest = -1;
-    const groupA = this.groups.get(a.hostName.toLowerCase()) ?? rest;
-    const groupB = this.groups.get(b.hostName.toLowerCase()) ?? rest;
+    const groupA = this.groups.get(a) ?? rest;
+    const groupB = this.groups.get(b) ?? rest;
     return groupA === groupB;
   }
 
@@ -270,9 +272,9 @@ export class SimulatedNetwork {
    * are partitioned; otherwise `deliver` runs when it arrives. Returns whether it left.
    */
   sendPacket(from: VirtualReactor, to: VirtualReactor, size: number, deliver: () => void): boolean {
-    const conditions = this.linkConditions(from, to);
-    if (!this.reachable(from, to) || this.isLost(conditions)) return false;
-    this.clock.schedule(from, this.transitDelay(from, to, size, conditions), deliver, []);
+    const delay = this.transitIfDelivered(from, to, size);
+    if (delay === undefined) return false;
+    this.clock.schedule(from, delay, deliver, NO_ARGS);
     return true;
   }
 
@@ -302,24 +304,40 @@ export class SimulatedNetwork {
   }
 
   /**
-   * sendReliable() for packets nobody cancels (stream segments check themselves whether their
-   * connection still exists): the common case — it arrives on the first try — allocates no
-   * retransmission state at all.
+   * sendReliable() for a packet whose first try (transitIfDelivered) failed: it is sent again
+   * every retransmitTimeout until it arrives or `giveUpAfter` seconds (from now) passed.
    */
-  sendReliableOnce(
+  retransmitReliable(
     from: VirtualReactor,
     to: VirtualReactor,
     size: number,
     deliver: () => void,
     giveUpAfter: number,
     onGiveUp: () => void,
-  ): void {
+  ): Transmission {
+    const transmission = new ReliableTransmission(
+      this,
+      from,
+      to,
+      size,
+      deliver,
+      this.clock.seconds() + giveUpAfter,
+      onGiveUp,
+    );
+    transmission.retryLater();
+    return transmission;
+  }
+
+  /**
+   * One try at sending a packet of `size` bytes now: its transit delay when it gets through,
+   * undefined when it is lost or cannot cross a partition. For senders that keep track of their
+   * packets themselves (stream segments, window updates) and so need no Transmission: the
+   * common case — it arrives on the first try — allocates nothing.
+   */
+  transitIfDelivered(from: VirtualReactor, to: VirtualReactor, size: number): number | undefined {
     const conditions = this.linkConditions(from, to);
-    if (this.reachable(from, to) && !this.isLost(conditions)) {
-      this.clock.schedule(from, this.transitDelay(from, to, size, conditions), deliver, []);
-      return;
-    }
-    this.sendReliable(from, to, size, deliver, giveUpAfter, onGiveUp);
+    if (!this.reachable(from, to) || this.isLost(conditions)) return undefined;
+    return this.transitDelay(from, to, size, conditions);
   }
 
   /** `bytes` more leave `from` for `to` now: later packets on that link wait for them. */

@@ -10,17 +10,12 @@ function macrotaskTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/**
- * Let every microtask and nextTick queued so far run — and all those they queue in turn — but
- * no macrotask: Node drains the nextTick and microtask queues completely before our own
- * nextTick callback's promise continues us.
- */
-function microtasksSettled(): Promise<void> {
-  return new Promise((resolve) => process.nextTick(resolve));
-}
-
 /** With settleTurns 0, a macrotask turn is still taken this often so the loop is not starved. */
 const INSTANTS_BETWEEN_TURNS = 256;
+
+const never = (): boolean => false;
+
+const SETTLED = Promise.resolve();
 
 /** What runUntil() can wait for: a Deferred, a promise, or a condition to become true. */
 export type Awaitable<T> = Deferred<T> | PromiseLike<T> | (() => boolean);
@@ -97,14 +92,17 @@ export class TimeDriver {
     try {
       // One turn first: whoever scheduled the call finishes its synchronous work.
       await macrotaskTurn();
-      for (;;) {
-        if (!this.autoEnabled || this.manual > 0) return;
-        const settled = await this.settle(() => this.manual > 0);
-        if (!settled || !this.autoEnabled || this.manual > 0) return;
-        const next = this.clock.nextTime();
-        if (next === undefined) return;
-        this.clock.advanceTo(next);
-      }
+      if (!this.autoEnabled || this.manual > 0) return;
+      await this.runInstants(
+        () => {
+          if (!this.autoEnabled || this.manual > 0) return false;
+          const next = this.clock.nextTime();
+          if (next === undefined) return false;
+          this.clock.advanceTo(next);
+          return true;
+        },
+        () => this.manual > 0,
+      );
     } finally {
       this.driving = false;
       // A call scheduled while we were finishing would otherwise wait for the next wake().
@@ -113,42 +111,102 @@ export class TimeDriver {
   }
 
   /**
-   * Run what is due now until `settleTurns` turns pass with nothing due. Returns false when
-   * `interrupted()` became true on the way.
+   * Apply the rule instant after instant: run what is due now and let it settle; once nothing
+   * is due, call `whenSettled`, which moves time and returns true to go on, or returns false
+   * to stop there. Resolves false as soon as `interrupted()` is true after a settling step.
    */
-  private async settle(interrupted: () => boolean): Promise<boolean> {
-    if (this.settleTurns === 0) return this.settleMicrotasks(interrupted);
-    let quiet = 0;
-    while (quiet < this.settleTurns) {
-      if (this.clock.hasDue()) {
-        this.clock.runDue();
-        quiet = 0;
-      } else {
-        quiet++;
+  private runInstants(whenSettled: () => boolean, interrupted: () => boolean): Promise<boolean> {
+    if (this.settleTurns === 0) return this.runInstantsOnMicrotasks(whenSettled, interrupted);
+    return this.runInstantsOnTurns(whenSettled, interrupted);
+  }
+
+  /** settleTurns > 0: macrotask turns between instants, as the rule says. */
+  private async runInstantsOnTurns(
+    whenSettled: () => boolean,
+    interrupted: () => boolean,
+  ): Promise<boolean> {
+    for (;;) {
+      let quiet = 0;
+      while (quiet < this.settleTurns) {
+        if (this.clock.hasDue()) {
+          this.clock.runDue();
+          quiet = 0;
+        } else {
+          quiet++;
+        }
+        await macrotaskTurn();
+        if (interrupted()) return false;
       }
-      await macrotaskTurn();
-      if (interrupted()) return false;
+      if (!whenSettled()) return true;
     }
-    return true;
   }
 
   /**
-   * settleTurns 0: settle microtasks and nextTicks only (no event-loop turn per instant), with
-   * a macrotask turn every INSTANTS_BETWEEN_TURNS instants so I/O and timers still get a look.
+   * settleTurns 0: between instants only microtasks and nextTicks settle, with a macrotask
+   * turn every INSTANTS_BETWEEN_TURNS instants so I/O and timers still get a look.
+   *
+   * Driven by callbacks, not by an `await` per instant: a big simulation has a hundred thousand
+   * instants, and a promise and an async resumption for each add up. Due calls run in a
+   * microtask; the next step comes after two rounds of nextTick → microtask, so the microtasks
+   * they queued (chains of any depth), the nextTicks those queued, and the microtasks and
+   * nextTicks queued by these have all run.
    */
-  private async settleMicrotasks(interrupted: () => boolean): Promise<boolean> {
-    do {
-      this.clock.runDue();
-      await microtasksSettled();
-      if (interrupted()) return false;
-    } while (this.clock.hasDue());
-    if (++this.instantsWithoutTurn >= INSTANTS_BETWEEN_TURNS) {
-      this.instantsWithoutTurn = 0;
-      await macrotaskTurn();
-      if (interrupted()) return false;
-      if (this.clock.hasDue()) return this.settleMicrotasks(interrupted);
-    }
-    return true;
+  private runInstantsOnMicrotasks(
+    whenSettled: () => boolean,
+    interrupted: () => boolean,
+  ): Promise<boolean> {
+    const clock = this.clock;
+    return new Promise<boolean>((resolve, reject) => {
+      /** Run what is due (possibly nothing), then continue in `step` once it settled. */
+      const runDueThenHop = (): void => {
+        clock.runDue();
+        process.nextTick(hop);
+      };
+      const step = (): void => {
+        try {
+          if (interrupted()) {
+            resolve(false);
+          } else if (clock.hasDue()) {
+            runDueThenHop();
+          } else if (++this.instantsWithoutTurn >= INSTANTS_BETWEEN_TURNS) {
+            this.instantsWithoutTurn = 0;
+            setImmediate(afterTurn);
+          } else {
+            nextInstant();
+          }
+        } catch (error) {
+          reject(error);
+        }
+      };
+      /** The current instant is settled: move on, or stop. */
+      const nextInstant = (): void => {
+        if (whenSettled()) runDueThenHop();
+        else resolve(true);
+      };
+      // Two rounds of nextTick → microtask: microtask chains of any depth run, then the
+      // nextTicks they queued, then the microtask chains those start, then their nextTicks.
+      // (A `then` on a settled promise is a plain microtask; queueMicrotask() would add an
+      // AsyncResource and a bound function to every hop.)
+      const hop = (): void => void SETTLED.then(secondRound);
+      const secondRound = (): void => process.nextTick(lastHop);
+      const lastHop = (): void => void SETTLED.then(step);
+      // Calls must run where microtasks follow them: after a turn, carry on from a microtask.
+      const afterTurn = (): void =>
+        void SETTLED.then(() => {
+          try {
+            if (interrupted()) resolve(false);
+            else if (clock.hasDue()) runDueThenHop();
+            else nextInstant();
+          } catch (error) {
+            reject(error);
+          }
+        });
+      try {
+        runDueThenHop();
+      } catch (error) {
+        reject(error);
+      }
+    });
   }
 
   /** Run everything scheduled up to `seconds` from now; time ends exactly there. */
@@ -156,14 +214,14 @@ export class TimeDriver {
     if (!(seconds >= 0)) throw new RangeError(`advance() takes seconds >= 0, got ${seconds}.`);
     const target = this.clock.seconds() + seconds;
     await this.manually(async () => {
-      for (;;) {
-        await this.settle(() => false);
+      await this.runInstants(() => {
         const next = this.clock.nextTime();
-        if (next === undefined || next > target) break;
+        if (next === undefined || next > target) return false;
         this.clock.advanceTo(next);
-      }
+        return true;
+      }, never);
       this.clock.advanceTo(target);
-      await this.settle(() => false);
+      await this.runInstants(() => false, never);
     });
   }
 
@@ -197,16 +255,16 @@ export class TimeDriver {
   async runUntilIdle(maxSeconds: number): Promise<void> {
     const limit = this.clock.seconds() + maxSeconds;
     await this.manually(async () => {
-      for (;;) {
-        await this.settle(() => false);
+      await this.runInstants(() => {
         const next = this.clock.nextTime();
-        if (next === undefined) return;
+        if (next === undefined) return false;
         if (next > limit) {
           this.clock.advanceTo(limit);
-          return;
+          return false;
         }
         this.clock.advanceTo(next);
-      }
+        return true;
+      }, never);
     });
   }
 
@@ -248,26 +306,30 @@ export class TimeDriver {
     const start = this.clock.seconds();
     const limit = start + timeout;
     await this.manually(async () => {
-      for (;;) {
-        if (settled()) return;
-        await this.settle(settled);
-        if (settled()) return;
+      if (settled()) return;
+      let timedOut: VirtualTimeoutError | null = null;
+      // runInstants() has just asked settled() (as `interrupted`) before each whenSettled.
+      await this.runInstants(() => {
         const next = this.clock.nextTime();
         if (next === undefined) {
-          throw new VirtualTimeoutError(
+          timedOut = new VirtualTimeoutError(
             `runUntil(): nothing is scheduled at virtual time ${this.clock.seconds()} and the ` +
               `awaited result has not arrived, so it never will. Check that something sends it.`,
           );
+          return false;
         }
         if (next > limit) {
           this.clock.advanceTo(limit);
-          throw new VirtualTimeoutError(
+          timedOut = new VirtualTimeoutError(
             `runUntil(): the awaited result did not arrive within ${timeout} virtual seconds ` +
               `(from ${start} to ${limit}). Pass a longer timeout if that is expected.`,
           );
+          return false;
         }
         this.clock.advanceTo(next);
-      }
+        return true;
+      }, settled);
+      if (timedOut !== null) throw timedOut;
     });
   }
 

@@ -1,9 +1,13 @@
 import type { IDelayedCall, IReactorTime } from '../../interfaces/reactor.js';
 import { AlreadyCalled, AlreadyCancelled } from '../../task/clock.js';
+import { TimerHeap } from './timer-heap.js';
 
 /**
  * A call scheduled on a VirtualClock. It knows its place in the clock's heap, so cancel(),
  * reset() and delay() are O(log n) and leave nothing stale behind.
+ *
+ * The simulated network's packets are subclasses that override fire() and are scheduled with
+ * scheduleCall(): one object per packet on the wire, rather than a packet, a closure and a call.
  */
 export class VirtualDelayedCall implements IDelayedCall {
   cancelled = false;
@@ -16,7 +20,7 @@ export class VirtualDelayedCall implements IDelayedCall {
     public time: number,
     /** Tie-breaker: calls due at the same time run in scheduling order. */
     public seq: number,
-    private readonly fn: (...args: unknown[]) => unknown,
+    private readonly fn: ((...args: unknown[]) => unknown) | null,
     private readonly args: unknown[],
     /** Who scheduled it (a host's reactor), for getDelayedCalls() per host. */
     readonly owner: unknown,
@@ -49,9 +53,14 @@ export class VirtualDelayedCall implements IDelayedCall {
   /** Run the call; the clock decides when. */
   run(): void {
     this.called = true;
+    this.fire();
+  }
+
+  /** What running it does. */
+  protected fire(): void {
     const args = this.args;
-    if (args.length === 0) this.fn();
-    else this.fn(...args);
+    if (args.length === 0) this.fn!();
+    else this.fn!(...args);
   }
 
   private ensureActive(): void {
@@ -59,6 +68,9 @@ export class VirtualDelayedCall implements IDelayedCall {
     if (this.cancelled) throw new AlreadyCancelled();
   }
 }
+
+/** The arguments of a call that takes none (shared: nothing changes it). */
+export const NO_ARGS: unknown[] = [];
 
 function checkDelay(seconds: number, mayBeNegative: boolean): number {
   if (typeof seconds !== 'number' || Number.isNaN(seconds)) {
@@ -68,10 +80,6 @@ function checkDelay(seconds: number, mayBeNegative: boolean): number {
   return seconds;
 }
 
-function before(a: VirtualDelayedCall, b: VirtualDelayedCall): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
-}
-
 /**
  * Time for the simulated network: it starts at 0 and only moves when told to (advanceTo). Due
  * calls run in time order, ties in scheduling order, and every host of a network shares it.
@@ -79,7 +87,7 @@ function before(a: VirtualDelayedCall, b: VirtualDelayedCall): boolean {
 export class VirtualClock implements IReactorTime {
   private now = 0;
   private nextSeq = 0;
-  private readonly heap: VirtualDelayedCall[] = [];
+  private readonly heap = new TimerHeap<VirtualDelayedCall>();
 
   constructor(
     /** Told whenever a call is scheduled (wakes the auto-advance driver). */
@@ -121,23 +129,35 @@ export class VirtualClock implements IReactorTime {
     return call;
   }
 
+  /**
+   * Schedule a call made beforehand (a packet: see VirtualDelayedCall) `delay` seconds from
+   * now. Each call is scheduled once.
+   */
+  scheduleCall(call: VirtualDelayedCall, delay: number): void {
+    call.time = this.timeAfter(checkDelay(delay, false));
+    call.seq = this.nextSeq++;
+    this.push(call);
+    this.onSchedule();
+  }
+
   getDelayedCalls(owner?: unknown): IDelayedCall[] {
-    return owner === undefined ? [...this.heap] : this.heap.filter((call) => call.owner === owner);
+    const calls = this.heap.toArray();
+    return owner === undefined ? calls : calls.filter((call) => call.owner === owner);
   }
 
   /** How many calls are scheduled and active. */
   get pendingCount(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   /** The time of the earliest active call, or undefined when none is scheduled. */
   nextTime(): number | undefined {
-    return this.heap[0]?.time;
+    return this.heap.peek()?.time;
   }
 
   /** True when a call is due at the current time. */
   hasDue(): boolean {
-    const next = this.heap[0];
+    const next = this.heap.peek();
     return next !== undefined && next.time <= this.now;
   }
 
@@ -153,7 +173,7 @@ export class VirtualClock implements IReactorTime {
   runDue(limit = 1_000_000): number {
     let ran = 0;
     for (;;) {
-      const next = this.heap[0];
+      const next = this.heap.peek();
       if (next === undefined || next.time > this.now) return ran;
       if (ran >= limit) {
         throw new Error(
@@ -161,7 +181,7 @@ export class VirtualClock implements IReactorTime {
             `something reschedules itself with callLater(0) forever.`,
         );
       }
-      this.removeAt(0);
+      this.heap.pop();
       ran++;
       try {
         next.run();
@@ -173,7 +193,7 @@ export class VirtualClock implements IReactorTime {
 
   /** Take a cancelled call out of the heap. */
   remove(call: VirtualDelayedCall): void {
-    if (call.heapIndex >= 0) this.removeAt(call.heapIndex);
+    this.heap.remove(call);
   }
 
   reschedule(call: VirtualDelayedCall, time: number): void {
@@ -200,55 +220,6 @@ export class VirtualClock implements IReactorTime {
   }
 
   private push(call: VirtualDelayedCall): void {
-    call.heapIndex = this.heap.push(call) - 1;
-    this.siftUp(call.heapIndex);
-  }
-
-  private removeAt(index: number): void {
-    const heap = this.heap;
-    const removed = heap[index]!;
-    removed.heapIndex = -1;
-    const last = heap.pop()!;
-    if (index === heap.length) return;
-    heap[index] = last;
-    last.heapIndex = index;
-    this.siftUp(index);
-    this.siftDown(last.heapIndex);
-  }
-
-  private siftUp(start: number): void {
-    const heap = this.heap;
-    const item = heap[start]!;
-    let index = start;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      const above = heap[parent]!;
-      if (!before(item, above)) break;
-      heap[index] = above;
-      above.heapIndex = index;
-      index = parent;
-    }
-    heap[index] = item;
-    item.heapIndex = index;
-  }
-
-  private siftDown(start: number): void {
-    const heap = this.heap;
-    const item = heap[start]!;
-    const size = heap.length;
-    let index = start;
-    for (;;) {
-      const left = 2 * index + 1;
-      if (left >= size) break;
-      const right = left + 1;
-      const child = right < size && before(heap[right]!, heap[left]!) ? right : left;
-      const below = heap[child]!;
-      if (!before(below, item)) break;
-      heap[index] = below;
-      below.heapIndex = index;
-      index = child;
-    }
-    heap[index] = item;
-    item.heapIndex = index;
+    this.heap.push(call);
   }
 }

@@ -17,6 +17,16 @@ function isHalfCloseable(protocol: IProtocol): protocol is IHalfCloseableProtoco
   return typeof (protocol as Partial<IHalfCloseableProtocol>).readConnectionLost === 'function';
 }
 
+/** A window update: the peer consumed `bytes` of what its other side sent. */
+interface WindowUpdate {
+  readonly sentAt: number;
+  bytes: number;
+  /** Applied to the sender's count: later consumption needs an update of its own. */
+  applied: boolean;
+  /** When it reaches the sender (for updates applied lazily, see windowUpdateOnItsWay). */
+  arrivesAt: number;
+}
+
 export interface VirtualStreamOptions {
   readonly local: VirtualReactor;
   readonly remote: VirtualReactor;
@@ -72,7 +82,12 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
   private readingPaused = false;
   private drainScheduled = false;
   /** The window update on its way to the peer, while more may still be added to it. */
-  private ackInFlight: { readonly sentAt: number; bytes: number } | null = null;
+  private ackInFlight: WindowUpdate | null = null;
+  /**
+   * The peer's window updates on their way while nothing waits for them: no timer each, they
+   * are applied when the count is next looked at (see windowUpdateOnItsWay).
+   */
+  private readonly lazyWindow: WindowUpdate[] = [];
 
   private readonly flow: ProducerFlow;
 
@@ -95,7 +110,7 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
     this.flow = new ProducerFlow(
       {
         reactor: this.local,
-        unconsumed: () => this.unconsumed,
+        unconsumed: () => this.unconsumedNow(),
         isOpen: () => this.state === 'open',
         producerFailed: (error) => {
           this.network.report('A producer registered with a virtual transport threw', error);
@@ -125,7 +140,8 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
 
   /** Client side: send the final handshake packet, ahead of anything the protocol writes. */
   sendHandshakeAck(): void {
-    this.sendOrdered({ kind: 'ack' });
+    const peer = this.peerEnd;
+    if (peer !== null) this.channel.sendControl(peer.receiveSegment, 'ack');
   }
 
   // ITransport
@@ -134,16 +150,23 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
     if (!(data instanceof Uint8Array)) {
       throw new TypeError(`write() takes a Uint8Array, got ${typeof data}: encode text first.`);
     }
-    if (!this.writable() || data.byteLength === 0) return;
+    const length = data.byteLength;
+    if (!this.writable() || length === 0) return;
     const size = this.network.settings.segmentSize;
+    const peer = this.peerEnd;
     // Copy: the caller may reuse its buffer, and each peer must get bytes of its own (a Buffer,
     // as from a Node socket; Buffer.from copies from a pool, cheaper than new Uint8Array).
-    for (let offset = 0; offset < data.byteLength; offset += size) {
-      const bytes = Buffer.from(data.subarray(offset, Math.min(offset + size, data.byteLength)));
+    for (let offset = 0; offset < length; offset += size) {
+      const bytes = Buffer.from(
+        offset === 0 && length <= size
+          ? data
+          : data.subarray(offset, Math.min(offset + size, length)),
+      );
       this.unconsumed += bytes.byteLength;
-      this.sendOrdered({ kind: 'data', bytes });
+      if (peer !== null) this.channel.sendData(peer.receiveSegment, bytes);
     }
     this.flow.wrote();
+    this.windowWaitedFor();
   }
 
   writeSequence(chunks: Iterable<Uint8Array>): void {
@@ -195,6 +218,7 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
       return;
     }
     this.flow.register(producer, streaming);
+    this.windowWaitedFor();
   }
 
   unregisterProducer(): void {
@@ -227,19 +251,19 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
 
   /** How many bytes written here the peer's protocol has not consumed yet. */
   get bufferedAmount(): number {
-    return this.unconsumed;
+    return this.unconsumedNow();
   }
 
   // Packets from the network
 
   /** An ordered segment arrived; deliver it and any that were waiting for it, in order. */
-  readonly receiveSegment = (seq: number, segment: Segment): void => {
+  readonly receiveSegment = (segment: Segment): void => {
     if (this.state === 'closed') {
       // The kernel of a closed socket answers data with RST.
       if (segment.kind === 'data') this.sendReset();
       return;
     }
-    this.channel.receive(seq, segment, this.processSegment);
+    this.channel.receive(segment, this.processSegment);
   };
 
   /** The next in-order segment: the handshake's end, or data/FIN for the protocol. */
@@ -254,12 +278,35 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
     return this.state !== 'closed';
   };
 
-  /** The peer consumed `bytes` of what we sent. */
-  receiveWindow(bytes: number): void {
-    this.unconsumed -= bytes;
+  /**
+   * @internal A window update from the peer is on its way and arrives in `delay` seconds.
+   * While nothing waits for room (a paused or pull producer, a close waiting for the buffer to
+   * fit), it gets no timer: it is applied when the count is next looked at, after its arrival
+   * time. Most connections never wait, and this halves the events of a busy simulation.
+   */
+  windowUpdateOnItsWay(update: WindowUpdate, delay: number): void {
+    if (this.waitsForWindow()) {
+      this.remote.callLater(delay, this.receiveWindow, update);
+      return;
+    }
+    this.applyArrivedWindow();
+    update.arrivesAt = this.local.seconds() + delay;
+    this.lazyWindow.push(update);
+  }
+
+  /** @internal A window update that was retransmitted (it crossed a partition) reached us. */
+  windowUpdateArrived(update: WindowUpdate): void {
+    this.receiveWindow(update);
+  }
+
+  /** A window update reached us (on its timer): the peer consumed some of what we sent. */
+  private readonly receiveWindow = (update: WindowUpdate): void => {
+    if (update.applied) return;
+    update.applied = true;
+    this.unconsumed -= update.bytes;
     this.flow.drained();
     this.maybeFinishClose();
-  }
+  };
 
   /** The peer reset the connection. */
   receiveReset(): void {
@@ -289,7 +336,11 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
       // Twisted stops delivering once we are closing; the bytes are still acknowledged.
       if (!this.disconnecting && this.protocol !== null) {
         const protocol = this.protocol;
-        this.callProtocol('dataReceived', () => protocol.dataReceived(segment.bytes));
+        try {
+          protocol.dataReceived(segment.bytes);
+        } catch (error) {
+          this.failProtocol('dataReceived', error);
+        }
       }
       this.acknowledge(segment.bytes.byteLength);
       return;
@@ -328,33 +379,74 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
     // One window update per instant, however many segments were consumed in it: later
     // consumption at the same instant rides on the update already on its way.
     const pending = this.ackInFlight;
-    if (pending !== null && pending.sentAt === now) {
+    if (pending !== null && pending.sentAt === now && !pending.applied) {
       pending.bytes += bytes;
       return;
     }
-    const update = { sentAt: now, bytes };
+    const update: WindowUpdate = { sentAt: now, bytes, applied: false, arrivesAt: 0 };
     this.ackInFlight = update;
-    this.network.sendReliable(
+    const network = this.network;
+    const delay = network.transitIfDelivered(this.local, this.remote, 0);
+    if (delay !== undefined) {
+      peer.windowUpdateOnItsWay(update, delay);
+      return;
+    }
+    network.retransmitReliable(
       this.local,
       this.remote,
       0,
-      () => {
-        if (this.ackInFlight === update) this.ackInFlight = null;
-        peer.receiveWindow(update.bytes);
-      },
-      this.network.settings.userTimeout,
+      () => peer.windowUpdateArrived(update),
+      network.settings.userTimeout,
+      () => {},
     );
   }
 
-  private sendOrdered(segment: Segment): void {
-    const peer = this.peerEnd;
-    if (peer !== null) this.channel.send(peer.receiveSegment, segment);
+  /** The bytes not yet consumed by the peer, as far as the window updates that arrived tell. */
+  private unconsumedNow(): number {
+    this.applyArrivedWindow();
+    return this.unconsumed;
+  }
+
+  /** Apply the lazily kept window updates whose arrival time has come. */
+  private applyArrivedWindow(): void {
+    const updates = this.lazyWindow;
+    if (updates.length === 0) return;
+    const now = this.local.seconds();
+    let kept = 0;
+    for (const update of updates) {
+      if (update.arrivesAt <= now) {
+        update.applied = true;
+        this.unconsumed -= update.bytes;
+      } else {
+        updates[kept++] = update;
+      }
+    }
+    updates.length = kept;
+  }
+
+  /** Something waits for room in the send buffer, so window updates must arrive on time. */
+  private waitsForWindow(): boolean {
+    if (this.flow.waitsForRoom) return true;
+    return this.closing && !this.closeScheduled && this.state === 'open';
+  }
+
+  /** Something may have started to wait for room: give the lazy window updates their timers. */
+  private windowWaitedFor(): void {
+    const updates = this.lazyWindow;
+    if (updates.length === 0 || !this.waitsForWindow()) return;
+    this.applyArrivedWindow();
+    const now = this.local.seconds();
+    for (const update of updates) {
+      this.remote.callLater(update.arrivesAt - now, this.receiveWindow, update);
+    }
+    updates.length = 0;
   }
 
   private sendFin(): void {
     if (this.finSent) return;
     this.finSent = true;
-    this.sendOrdered({ kind: 'fin' });
+    const peer = this.peerEnd;
+    if (peer !== null) this.channel.sendControl(peer.receiveSegment, 'fin');
   }
 
   private sendReset(): void {
@@ -372,7 +464,10 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
 
   private maybeFinishClose(): void {
     if (!this.closing || this.closeScheduled || this.state !== 'open') return;
-    if (this.unconsumed > this.network.settings.sendBufferSize) return;
+    if (this.unconsumedNow() > this.network.settings.sendBufferSize) {
+      this.windowWaitedFor();
+      return;
+    }
     this.closeScheduled = true;
     this.local.callLater(0, () => this.closeNow(new ConnectionDone()));
   }
