@@ -21,7 +21,7 @@ export class ChannelMembers {
   }
 
   add(nick: string, prefixes = ''): void {
-    if (!this.byNick.has(nick) && this.byNick.size >= this.maxMembers) return;
+    if (this.byNick.size >= this.maxMembers && !this.byNick.has(nick)) return;
     this.byNick.set(nick, prefixes);
   }
 

@@ -10,12 +10,13 @@ import {
   type ILogger,
 } from '@tw/core';
 
-import { IRCMap, ircEquals } from '../wire/casemapping.js';
+import { IRCMap, ircEquals, lowerIRC, type CaseMapping } from '../wire/casemapping.js';
 import { ISupport } from '../wire/isupport.js';
 import type { IRCMessage, IRCMessageInit } from '../wire/message.js';
 import { IRCLineDecoder, tryParseMessage } from '../wire/parser.js';
 import { MAX_CLIENT_TAG_BYTES } from '../wire/limits.js';
 import { encodeLine } from '../wire/serializer.js';
+import { serverTimeMillis } from '../wire/tags.js';
 import { CapNegotiator } from './cap-negotiation.js';
 import { CTCPResponder } from './ctcp-responder.js';
 import { ClientEventDispatcher, type JoinedChannel } from './event-dispatch.js';
@@ -83,6 +84,10 @@ export abstract class IRCClientConnection extends Protocol {
   protected readonly quitWaiters: Deferred<void>[] = [];
   protected quitTimer: IDelayedCall | null = null;
   protected lost = false;
+  /** Our nickname folded under a case mapping, for isMe (asked several times per message). */
+  private foldedNick = '';
+  private foldedNickOf: string | null = null;
+  private foldedNickMapping: CaseMapping | null = null;
 
   constructor(options: IRCClientOptions) {
     super();
@@ -278,7 +283,8 @@ export abstract class IRCClientConnection extends Protocol {
   /** Handle one parsed message (override to see every message before the client does). */
   protected messageReceived(message: IRCMessage): void {
     const time = this.timeOf(message);
-    this.emitter.emit('message', { message, time, tags: message.tags });
+    if (this.emitter.hasListeners('message'))
+      this.emitter.emit('message', { message, time, tags: message.tags });
     if (message.command === 'PING') {
       this.sendNow({ command: 'PONG', params: message.params.slice(0, 1) });
       return;
@@ -365,7 +371,16 @@ export abstract class IRCClientConnection extends Protocol {
 
   /** True when `nick` is ours under the server's case mapping. */
   isMe(nick: string): boolean {
-    return ircEquals(nick, this.nickname, this.isupport.casemapping);
+    const nickname = this.nickname;
+    if (nick === nickname) return true;
+    if (nick.length !== nickname.length) return false;
+    const mapping = this.isupport.casemapping;
+    if (nickname !== this.foldedNickOf || mapping !== this.foldedNickMapping) {
+      this.foldedNick = lowerIRC(nickname, mapping);
+      this.foldedNickOf = nickname;
+      this.foldedNickMapping = mapping;
+    }
+    return lowerIRC(nick, mapping) === this.foldedNick;
   }
 
   /** @internal The key join() was given for `channel`, consumed when our JOIN arrives. */
@@ -383,7 +398,7 @@ export abstract class IRCClientConnection extends Protocol {
   private timeOf(message: IRCMessage): Date {
     const stamp = message.tags.get('time');
     if (stamp !== undefined) {
-      const parsed = Date.parse(stamp);
+      const parsed = serverTimeMillis(stamp);
       if (!Number.isNaN(parsed)) return new Date(parsed);
     }
     return this.now();

@@ -38,7 +38,8 @@ export class ClientEventDispatcher {
     const { params, tags } = message;
     const source = message.source ?? EMPTY_SOURCE;
     const client = this.client;
-    if (message.source !== null && client.isMe(source.nick) && source.host !== undefined) {
+    const fromMe = message.source !== null && client.isMe(source.nick);
+    if (fromMe && source.host !== undefined) {
       // Any echo of ours (JOIN, echo-message, NICK) shows the user@host the server relays, which
       // is what long messages must leave room for.
       client.user = source.user;
@@ -47,11 +48,11 @@ export class ClientEventDispatcher {
     switch (message.command) {
       case 'PRIVMSG':
       case 'NOTICE':
-        this.onText(message, source, time);
+        this.onText(message, source, fromMe, time);
         return;
       case 'JOIN': {
         const channel = params[0] ?? '';
-        if (client.isMe(source.nick)) {
+        if (fromMe) {
           const members = new ChannelMembers(client.isupport.casemapping, this.maxMembers);
           members.add(source.nick);
           const key = client.takeJoinKey(channel);
@@ -68,7 +69,7 @@ export class ClientEventDispatcher {
       case 'PART': {
         const channel = params[0] ?? '';
         const reason = params[1] ?? null;
-        if (client.isMe(source.nick)) {
+        if (fromMe) {
           client.channels.delete(channel);
           this.emitter.emit('left', { channel, reason, time, tags });
         } else {
@@ -78,11 +79,11 @@ export class ClientEventDispatcher {
         return;
       }
       case 'QUIT': {
-        if (client.isMe(source.nick)) return;
+        if (fromMe) return;
         const channels: string[] = [];
-        for (const [name, state] of client.channels) {
+        client.channels.forEach((state, name) => {
           if (state.members.remove(source.nick)) channels.push(name);
-        }
+        });
         this.emitter.emit('userQuit', { source, reason: params[0] ?? null, channels, time, tags });
         return;
       }
@@ -102,8 +103,8 @@ export class ClientEventDispatcher {
       case 'NICK': {
         const newNick = params[0] ?? '';
         const oldNick = source.nick;
-        for (const state of client.channels.values()) state.members.rename(oldNick, newNick);
-        if (client.isMe(oldNick)) {
+        client.channels.forEach((state) => state.members.rename(oldNick, newNick));
+        if (fromMe) {
           client.nickname = newNick;
           this.emitter.emit('nickChanged', { oldNick, newNick, time, tags });
         } else {
@@ -163,12 +164,11 @@ export class ClientEventDispatcher {
     }
   }
 
-  private onText(message: IRCMessage, source: IRCSource, time: Date): void {
+  private onText(message: IRCMessage, source: IRCSource, self: boolean, time: Date): void {
     const isNotice = message.command === 'NOTICE';
     const target = message.params[0] ?? '';
     const text = message.params[1] ?? '';
     const tags = message.tags;
-    const self = this.client.isMe(source.nick) && message.source !== null;
     const channel = this.client.isupport.isChannel(this.stripStatus(target)) ? target : null;
     const ctcp = parseCTCP(text);
     if (ctcp !== null && ctcp.command !== 'ACTION') {

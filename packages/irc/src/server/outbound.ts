@@ -1,4 +1,4 @@
-import { escapeTagValue } from '../wire/tags.js';
+import { escapeTagValue, formatServerTime } from '../wire/tags.js';
 import type { ServerUser } from './user.js';
 
 /** A message the server sends, before per-recipient tags are added. */
@@ -76,28 +76,26 @@ export function formatBody(command: string, params: readonly string[]): string {
  * members costs a handful of encodings, not a thousand.
  */
 export class Delivery {
-  private readonly body: string;
+  /** Formatted on the first recipient's demand: a message may have none. */
+  private body: string | null = null;
   private readonly cache: (Uint8Array | undefined)[] = [];
-  private readonly time: string;
 
   constructor(
     readonly message: OutboundMessage,
-    now: Date,
-  ) {
-    const source = message.source === null ? '' : `:${message.source} `;
-    this.body = source + formatBody(message.command, message.params) + '\r\n';
-    this.time = now.toISOString();
-  }
+    private readonly now: Date,
+  ) {}
 
   /** The bytes for `user`, with exactly the tags its capabilities ask for. */
   bytesFor(user: ServerUser): Uint8Array {
-    let profile = 0;
-    if (user.hasCap('server-time')) profile |= 1;
-    if (this.message.account != null && user.hasCap('account-tag')) profile |= 2;
+    // Run once per recipient of a fan-out: the capability set is asked directly.
+    const caps = user.link.enabledCaps;
     const message = this.message;
+    let profile = 0;
+    if (caps.has('server-time')) profile |= 1;
+    if (message.account != null && caps.has('account-tag')) profile |= 2;
     if (
       (message.clientTags !== undefined || message.msgid !== undefined) &&
-      user.hasCap('message-tags')
+      caps.has('message-tags')
     ) {
       profile |= 4;
     }
@@ -117,8 +115,13 @@ export class Delivery {
       }
       if (this.message.msgid !== undefined) tags.push(`msgid=${this.message.msgid}`);
     }
-    if ((profile & 1) !== 0) tags.push(`time=${this.time}`);
+    if ((profile & 1) !== 0) tags.push(`time=${formatServerTime(this.now)}`);
     if ((profile & 2) !== 0) tags.push(`account=${escapeTagValue(this.message.account!)}`);
+    if (this.body === null) {
+      const message = this.message;
+      const source = message.source === null ? '' : `:${message.source} `;
+      this.body = source + formatBody(message.command, message.params) + '\r\n';
+    }
     return tags.length === 0 ? this.body : `@${tags.join(';')} ${this.body}`;
   }
 }

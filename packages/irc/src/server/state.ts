@@ -107,15 +107,20 @@ export class IRCServerState {
     return seen;
   }
 
+  // Both counted for LUSERS, which every registration sends: forEach, not an iterator.
   operatorCount(): number {
     let n = 0;
-    for (const user of this.users.values()) if (user.isOperator) n++;
+    this.users.forEach((user) => {
+      if (user.isOperator) n++;
+    });
     return n;
   }
 
   invisibleCount(): number {
     let n = 0;
-    for (const user of this.users.values()) if (user.modes.has('i')) n++;
+    this.users.forEach((user) => {
+      if (user.modes.has('i')) n++;
+    });
     return n;
   }
 }

@@ -18,11 +18,6 @@ export function toCaseMapping(value: string | undefined): CaseMapping {
   return name === 'ascii' || name === 'strict-rfc1459' ? name : 'rfc1459';
 }
 
-function upperBound(mapping: CaseMapping): number {
-  // The highest character code the mapping folds: 'Z', ']' or '~'.
-  return mapping === 'ascii' ? 0x5a : mapping === 'strict-rfc1459' ? 0x5d : 0x7e;
-}
-
 function foldCode(c: number, mapping: CaseMapping): number {
   if (c >= 0x41 && c <= 0x5a) return c + 0x20; // A-Z
   if (mapping === 'ascii') return c;
@@ -31,18 +26,39 @@ function foldCode(c: number, mapping: CaseMapping): number {
   return c;
 }
 
+/** code → folded code for the ASCII range, one table per mapping (nothing above it folds). */
+function foldTable(mapping: CaseMapping): Uint8Array {
+  const table = new Uint8Array(0x80);
+  for (let c = 0; c < 0x80; c++) table[c] = foldCode(c, mapping);
+  return table;
+}
+
+const RFC1459_FOLDS = foldTable('rfc1459');
+const STRICT_RFC1459_FOLDS = foldTable('strict-rfc1459');
+const ASCII_FOLDS = foldTable('ascii');
+
 /** Lower-case `s` under `mapping` (the form names are compared and stored in). */
 export function lowerIRC(s: string, mapping: CaseMapping = DEFAULT_CASEMAPPING): string {
-  const bound = upperBound(mapping);
+  // Folded for every nick and channel lookup, several times per message: a table, not a chain
+  // of comparisons per character.
+  const table =
+    mapping === 'rfc1459'
+      ? RFC1459_FOLDS
+      : mapping === 'ascii'
+        ? ASCII_FOLDS
+        : STRICT_RFC1459_FOLDS;
   let i = 0;
   // Fast path: most names are already folded; only build a new string when needed.
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= bound && foldCode(c, mapping) !== c) break;
+    if (c < 0x80 && table[c] !== c) break;
   }
   if (i === s.length) return s;
   let out = s.slice(0, i);
-  for (; i < s.length; i++) out += String.fromCharCode(foldCode(s.charCodeAt(i), mapping));
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += String.fromCharCode(c < 0x80 ? table[c]! : c);
+  }
   return out;
 }
 
@@ -61,7 +77,13 @@ export function ircEquals(
  * when ISUPPORT arrives; entries that then collide keep the one set last.
  */
 export class IRCMap<V> implements Iterable<[string, V]> {
-  private entriesByFolded = new Map<string, { name: string; value: V }>();
+  /** folded name → value, in insertion order. */
+  private valuesByFolded = new Map<string, V>();
+  /**
+   * folded name → the spelling it was set under, only where that differs from the folded form:
+   * most names are already folded, and a client keeps a map of every member of every channel.
+   */
+  private spellings = new Map<string, string>();
   private mapping: CaseMapping;
 
   constructor(
@@ -77,17 +99,17 @@ export class IRCMap<V> implements Iterable<[string, V]> {
   }
 
   get size(): number {
-    return this.entriesByFolded.size;
+    return this.valuesByFolded.size;
   }
 
   /** Refold every key under a new mapping. */
   setCaseMapping(mapping: CaseMapping): void {
     if (mapping === this.mapping) return;
-    const old = this.entriesByFolded;
+    const entries = [...this.entries()];
     this.mapping = mapping;
-    this.entriesByFolded = new Map();
-    for (const entry of old.values())
-      this.entriesByFolded.set(lowerIRC(entry.name, mapping), entry);
+    this.valuesByFolded = new Map();
+    this.spellings = new Map();
+    for (const [name, value] of entries) this.set(name, value);
   }
 
   /** The folded form of a name under this map's mapping. */
@@ -96,26 +118,33 @@ export class IRCMap<V> implements Iterable<[string, V]> {
   }
 
   get(name: string): V | undefined {
-    return this.entriesByFolded.get(this.fold(name))?.value;
+    return this.valuesByFolded.get(this.fold(name));
   }
 
   has(name: string): boolean {
-    return this.entriesByFolded.has(this.fold(name));
+    return this.valuesByFolded.has(this.fold(name));
   }
 
   /** The spelling a name was stored under, or undefined. */
   originalName(name: string): string | undefined {
-    return this.entriesByFolded.get(this.fold(name))?.name;
+    const key = this.fold(name);
+    if (!this.valuesByFolded.has(key)) return undefined;
+    return this.spellingOf(key);
   }
 
   /** Set a value; the stored spelling becomes `name`. */
   set(name: string, value: V): this {
-    this.entriesByFolded.set(this.fold(name), { name, value });
+    const key = this.fold(name);
+    this.valuesByFolded.set(key, value);
+    if (name !== key) this.spellings.set(key, name);
+    else if (this.spellings.size > 0) this.spellings.delete(key);
     return this;
   }
 
   delete(name: string): boolean {
-    return this.entriesByFolded.delete(this.fold(name));
+    const key = this.fold(name);
+    if (this.spellings.size > 0) this.spellings.delete(key);
+    return this.valuesByFolded.delete(key);
   }
 
   /**
@@ -124,27 +153,31 @@ export class IRCMap<V> implements Iterable<[string, V]> {
    */
   rename(from: string, to: string): boolean {
     const key = this.fold(from);
-    const entry = this.entriesByFolded.get(key);
-    if (entry === undefined) return false;
-    this.entriesByFolded.delete(key);
-    this.entriesByFolded.set(this.fold(to), { name: to, value: entry.value });
+    if (!this.valuesByFolded.has(key)) return false;
+    const value = this.valuesByFolded.get(key) as V;
+    this.valuesByFolded.delete(key);
+    this.spellings.delete(key);
+    this.set(to, value);
     return true;
   }
 
   clear(): void {
-    this.entriesByFolded.clear();
+    this.valuesByFolded.clear();
+    this.spellings.clear();
   }
 
-  *keys(): IterableIterator<string> {
-    for (const entry of this.entriesByFolded.values()) yield entry.name;
+  keys(): IterableIterator<string> {
+    if (this.spellings.size === 0) return this.valuesByFolded.keys();
+    return this.spelledKeys();
   }
 
-  *values(): IterableIterator<V> {
-    for (const entry of this.entriesByFolded.values()) yield entry.value;
+  values(): IterableIterator<V> {
+    return this.valuesByFolded.values();
   }
 
-  *entries(): IterableIterator<[string, V]> {
-    for (const entry of this.entriesByFolded.values()) yield [entry.name, entry.value];
+  entries(): IterableIterator<[string, V]> {
+    if (this.spellings.size === 0) return this.valuesByFolded.entries();
+    return this.spelledEntries();
   }
 
   [Symbol.iterator](): IterableIterator<[string, V]> {
@@ -152,6 +185,23 @@ export class IRCMap<V> implements Iterable<[string, V]> {
   }
 
   forEach(fn: (value: V, name: string, map: this) => void): void {
-    for (const entry of this.entriesByFolded.values()) fn(entry.value, entry.name, this);
+    // The Map's own forEach: no iterator or [key, value] pair per entry.
+    if (this.spellings.size === 0) {
+      this.valuesByFolded.forEach((value, key) => fn(value, key, this));
+      return;
+    }
+    this.valuesByFolded.forEach((value, key) => fn(value, this.spellingOf(key), this));
+  }
+
+  private spellingOf(key: string): string {
+    return this.spellings.get(key) ?? key;
+  }
+
+  private *spelledKeys(): IterableIterator<string> {
+    for (const key of this.valuesByFolded.keys()) yield this.spellingOf(key);
+  }
+
+  private *spelledEntries(): IterableIterator<[string, V]> {
+    for (const [key, value] of this.valuesByFolded) yield [this.spellingOf(key), value];
   }
 }

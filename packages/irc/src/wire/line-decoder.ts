@@ -96,6 +96,11 @@ export class IRCLineDecoder {
   private discarding = false;
   /** The body limit: the line limit less the CR LF that does not reach us as content. */
   private readonly maxBodyBytes: number;
+  /** Counts feed() calls, so a search result is only used for the chunk it was made in. */
+  private feeds = 0;
+  /** The next space (-1: none) at or after the last search, in the chunk of feed `spaceFeed`. */
+  private nextSpace = -1;
+  private spaceFeed = -1;
 
   constructor(options: IRCLineDecoderOptions = {}) {
     this.maxLineBytes = checkLimit('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 3);
@@ -126,6 +131,7 @@ export class IRCLineDecoder {
     // each search resumes where the last stopped, so a chunk is scanned once per byte value.
     let nextLF = chunk.indexOf(LF);
     let nextCR = chunk.indexOf(CR);
+    const feed = ++this.feeds;
     while (pos < length) {
       if (nextLF !== -1 && nextLF < pos) nextLF = chunk.indexOf(LF, pos);
       if (nextCR !== -1 && nextCR < pos) nextCR = chunk.indexOf(CR, pos);
@@ -137,7 +143,7 @@ export class IRCLineDecoder {
         continue;
       }
       const segmentEnd = end === -1 ? length : end;
-      const tooLong = this.count(chunk, pos, segmentEnd);
+      const tooLong = this.count(chunk, feed, pos, segmentEnd);
       if (tooLong !== null) {
         this.resetLine();
         this.discarding = end === -1;
@@ -157,17 +163,26 @@ export class IRCLineDecoder {
   }
 
   /** Add chunk[start, end) to the current line's counts; the limit it breaks, if any. */
-  private count(chunk: Uint8Array, start: number, end: number): 'line' | 'tags' | null {
+  private count(
+    chunk: Uint8Array,
+    feed: number,
+    start: number,
+    end: number,
+  ): 'line' | 'tags' | null {
     if (start === end) return null;
     if (this.pendingBytes === 0 && this.tagBytes === 0 && this.bodyBytes === 0) {
       this.inTags = chunk[start] === AT;
     }
     if (this.inTags) {
-      // Bounded by `end`: an unbounded indexOf would rescan the rest of the chunk for every
-      // tag-only line, quadratic work a hostile peer could ask for.
-      let space = start;
-      while (space < end && chunk[space] !== SPACE) space++;
-      if (space === end) {
+      // Searched again only once passed, as the line ends are: rescanning the rest of the chunk
+      // for every tag-only line would be quadratic work a hostile peer could ask for.
+      let space = this.nextSpace;
+      if (this.spaceFeed !== feed || (space !== -1 && space < start)) {
+        space = chunk.indexOf(SPACE, start);
+        this.nextSpace = space;
+        this.spaceFeed = feed;
+      }
+      if (space === -1 || space >= end) {
         this.tagBytes += end - start;
       } else {
         this.tagBytes += space - start + 1;

@@ -47,7 +47,7 @@ function sourceText(source: IRCSource | string): string {
 }
 
 function formatPrefix(msg: IRCMessageInit): { tags: string; rest: string } {
-  const tagText = formatTags(toTagMap(msg.tags));
+  const tagText = msg.tags === undefined ? '' : formatTags(toTagMap(msg.tags));
   let rest = '';
   if (msg.source !== undefined && msg.source !== null) {
     const source = sourceText(msg.source);
@@ -107,6 +107,7 @@ export function formatMessage(msg: IRCMessageInit, options: FormatOptions = {}):
 }
 
 const encoder = new TextEncoder();
+const NO_BYTES = new Uint8Array(0);
 const textDecoder = new TextDecoder();
 
 /**
@@ -119,7 +120,7 @@ export function encodeLine(msg: IRCMessageInit, options: EncodeOptions = {}): Ui
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const maxTags = options.maxTagBytes ?? DEFAULT_MAX_TAG_BYTES;
   const { tags, rest } = formatPrefix(msg);
-  const tagBytes = encoder.encode(tags);
+  const tagBytes = tags === '' ? NO_BYTES : encoder.encode(tags);
   if (tagBytes.byteLength > maxTags) {
     throw new LineTooLongError('tags', maxTags, tagBytes.byteLength);
   }

@@ -61,12 +61,22 @@ export function escapeTagValue(value: string): string {
  * when a key repeats the last one wins; empty keys (from ';;') are skipped.
  */
 export function parseTags(raw: string): Map<string, string> {
+  // Run for nearly every line a server with server-time sends: walk the separators rather than
+  // split into an array of items and slice each again.
   const tags = new Map<string, string>();
-  for (const item of raw.split(';')) {
-    if (item === '') continue;
-    const eq = item.indexOf('=');
-    if (eq === -1) tags.set(item, '');
-    else if (eq > 0) tags.set(item.slice(0, eq), unescapeTagValue(item.slice(eq + 1)));
+  // The next '=' at or after `start`, searched again only once passed, so a section of many
+  // value-less tags is still scanned once (a hostile server may send 8 KiB of them).
+  let eq = raw.indexOf('=');
+  let start = 0;
+  while (start <= raw.length) {
+    let end = raw.indexOf(';', start);
+    if (end === -1) end = raw.length;
+    if (eq !== -1 && eq < start) eq = raw.indexOf('=', start);
+    if (end > start) {
+      if (eq === -1 || eq >= end) tags.set(raw.slice(start, end), '');
+      else if (eq > start) tags.set(raw.slice(start, eq), unescapeTagValue(raw.slice(eq + 1, end)));
+    }
+    start = end + 1;
   }
   return tags;
 }
@@ -101,9 +111,37 @@ export function formatTags(tags: Iterable<readonly [string, string]>): string {
 /** IRCv3 server-time: `YYYY-MM-DDThh:mm:ss.sssZ`, always UTC with milliseconds. */
 const SERVER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
 
-/** Format a time for the `time` tag (IRCv3 server-time). */
+let lastFormattedMillis = NaN;
+let lastFormatted = '';
+
+/**
+ * Format a time for the `time` tag (IRCv3 server-time). The last answer is remembered: a server
+ * stamps every line it sends, many within one millisecond, and toISOString is not cheap.
+ */
 export function formatServerTime(time: Date | number): string {
-  return new Date(time).toISOString();
+  const millis = typeof time === 'number' ? time : time.getTime();
+  if (millis !== lastFormattedMillis) {
+    // Throws RangeError for an invalid time (NaN never equals the remembered value).
+    lastFormatted = new Date(millis).toISOString();
+    lastFormattedMillis = millis;
+  }
+  return lastFormatted;
+}
+
+let lastTimeValue: string | null = null;
+let lastTimeMillis = NaN;
+
+/**
+ * The milliseconds a `time` tag value stands for (as `Date.parse` reads it), NaN when it is not
+ * a date. The last answer is remembered: the lines of a burst (a JOIN flood, NAMES, a history
+ * playback) and one message relayed to several connections share their stamp.
+ */
+export function serverTimeMillis(value: string): number {
+  if (value !== lastTimeValue) {
+    lastTimeMillis = Date.parse(value);
+    lastTimeValue = value;
+  }
+  return lastTimeMillis;
 }
 
 /** Parse a `time` tag value; null when it is not the server-time format or not a real date. */

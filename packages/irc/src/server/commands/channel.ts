@@ -2,6 +2,7 @@ import { Numerics } from '../../wire/numerics.js';
 import { isValidChannelName } from '../../wire/names.js';
 import { CHANNEL_FLAG_MODES, type ServerChannel } from '../channel.js';
 import type { IRCServerProtocol } from '../connection.js';
+import type { ServerUser } from '../user.js';
 import type { CommandGroup } from './command.js';
 
 /** Invitations remembered per user; the oldest is forgotten past this. */
@@ -50,26 +51,34 @@ function join(conn: IRCServerProtocol, name: string, key: string | undefined): v
   }
   channel.members.set(user, { op: created, voice: false });
   user.channels.add(channel);
-  const members = [...channel.members.keys()];
   // IRCv3 extended-join: members with the cap also learn the account (or `*`) and real name.
-  const extended = members.filter((m) => m.hasCap('extended-join'));
-  server.deliver(
-    { source: user.mask, command: 'JOIN', params: [channel.name], account: user.account },
-    members.filter((m) => !m.hasCap('extended-join')),
-  );
-  server.deliver(
-    {
-      source: user.mask,
-      command: 'JOIN',
-      params: [channel.name, user.account ?? '*', user.realname],
-      account: user.account,
-    },
-    extended,
-  );
+  // One pass over the members, however many there are: a join to a big channel is common.
+  const plain: ServerUser[] = [];
+  const extended: ServerUser[] = [];
+  for (const member of channel.members.keys()) {
+    (member.hasCap('extended-join') ? extended : plain).push(member);
+  }
+  if (plain.length > 0) {
+    server.deliver(
+      { source: user.mask, command: 'JOIN', params: [channel.name], account: user.account },
+      plain,
+    );
+  }
+  if (extended.length > 0) {
+    server.deliver(
+      {
+        source: user.mask,
+        command: 'JOIN',
+        params: [channel.name, user.account ?? '*', user.realname],
+        account: user.account,
+      },
+      extended,
+    );
+  }
   if (user.away !== null) {
     server.deliver(
       { source: user.mask, command: 'AWAY', params: [user.away], account: user.account },
-      members.filter((m) => m !== user && m.hasCap('away-notify')),
+      [...channel.members.keys()].filter((m) => m !== user && m.hasCap('away-notify')),
     );
   }
   if (channel.topic !== '') sendTopic(conn, channel);
