@@ -1,9 +1,8 @@
 /**
  * @tw/ssh — the public surface. Everything here is re-exported from the module that owns it.
  */
-export {};
 
-// Channels as transports, and ssh2 over any @tw transport (server engineer).
+// Channels as transports, and ssh2 over any @tw transport.
 export {
   ChannelTransport,
   type ChannelTransportOptions,
@@ -14,7 +13,7 @@ export {
 } from './channel/channel-transport.js';
 export { TransportDuplex, TransportDuplexProtocol } from './stream/transport-duplex.js';
 
-// The SSH server (server engineer).
+// The SSH server.
 export { SSHServerFactory, SSHServerProtocol } from './server/ssh-server-factory.js';
 export {
   type SSHServerOptions,
@@ -42,7 +41,7 @@ export type {
 } from './server/subsystem.js';
 export { SSHAuthenticator, type AuthenticatedUser } from './server/authenticator.js';
 
-// The SSH client: connect/auth/exec/shell/SFTP/forwarding, host keys and known_hosts (client engineer).
+// The SSH client: connect/auth/exec/shell/SFTP/forwarding, host keys and known_hosts.
 export { connectSSH, startSSHClient, SSHClientProtocol } from './client/connect.js';
 export { SSHClientConnection, type ChannelProtocolOptions } from './client/connection.js';
 export type { ExecOptions, ExecResult, PtyOptions } from './client/exec.js';
@@ -93,7 +92,7 @@ export {
   type SFTPTransferOptions,
 } from './client/sftp-client.js';
 
-// Shells (server engineer): the command shell and the opt-in system shell.
+// Shells: the command shell and the opt-in system shell.
 export {
   CommandShellProtocol,
   CommandExecProtocol,
@@ -111,18 +110,18 @@ export { LineEditor, type LineEditorEvent, type LineEditorOptions } from './shel
 export { systemShellSessionFactory, type SystemShellOptions } from './shell/system-shell.js';
 export { NodePtyMissingError } from './shell/node-pty-loader.js';
 
-// The SFTP server subsystem over @tw/vfs (sftp engineer).
+// The SFTP server subsystem over @tw/vfs.
 export { sftpSubsystem, type SFTPSubsystemOptions } from './sftp/sftp-subsystem.js';
 export { DEFAULT_SFTP_LIMITS, type SFTPLimits } from './sftp/sftp-limits.js';
 export { statusForError, type SFTPStatusReply } from './sftp/sftp-status.js';
 export { longname as sftpLongname, modeString } from './sftp/sftp-attributes.js';
 
-// The ssh: client endpoint (client engineer).
+// The ssh: client endpoint.
 export { SSHClientEndpoint, type SSHEndpointTarget } from './endpoint/ssh-client-endpoint.js';
 export { registerSSHEndpoints, sshOptionsFrom } from './endpoint/register.js';
 export { SSHEndpointError } from './endpoint/errors.js';
 
-// Key generation, relays and the tw ssh forwarding patterns (server engineer).
+// Key generation, relays and the tw ssh forwarding patterns.
 export { generateEd25519OpenSSHKey, type OpenSSHKeyPair } from './server/openssh-key-format.js';
 export { pausingProducerFor } from './channel/pausing-producer.js';
 export { forwardingPolicyFromPatterns } from './plugin/forwarding-patterns.js';
