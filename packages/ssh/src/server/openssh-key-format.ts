@@ -4,7 +4,7 @@
  * from the public key it reads out of the DER encoding, so one key in 256 comes out with a
  * 31-byte public key that OpenSSH refuses ("error in libcrypto") — found by the interop tests.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 
 /** A key pair as text: the private key file and the `ssh-ed25519 AAAA… comment` public line. */
 export interface OpenSSHKeyPair {
@@ -25,14 +25,30 @@ function uint32(value: number): Buffer {
   return bytes;
 }
 
-/** Generate an ed25519 key pair in OpenSSH format (unencrypted). */
+/** PKCS#8 DER of an Ed25519 private key, up to the 32-byte seed (RFC 8410). */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+/** SubjectPublicKeyInfo DER of an Ed25519 public key, up to the 32-byte key (RFC 8410). */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/**
+ * Generate an ed25519 key pair in OpenSSH format (unencrypted).
+ *
+ * The seed comes from randomBytes and node:crypto only derives the public key. Not
+ * `generateKeyPairSync('ed25519')` + `export({ format: 'jwk' })`: on Node 20 that can deadlock
+ * (seen in CI) — the export holds the key's mutex while it allocates, a GC then destroys the
+ * finished key-generation job, whose destructor takes the same mutex.
+ */
 export function generateEd25519OpenSSHKey(comment = ''): OpenSSHKeyPair {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' });
-  const seed = Buffer.from(jwk.d ?? '', 'base64url');
-  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
-  if (seed.length !== 32 || pub.length !== 32)
-    throw new Error('node:crypto returned a malformed ed25519 key');
+  const seed = randomBytes(32);
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  if (spki.length !== 44 || !spki.subarray(0, 12).equals(ED25519_SPKI_PREFIX))
+    throw new Error('node:crypto returned a malformed ed25519 public key');
+  const pub = spki.subarray(12);
 
   const publicBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]);
   const check = randomBytes(4).readUInt32BE();
