@@ -1,5 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,17 +38,48 @@ export interface KeyFixture {
   readonly line: string;
 }
 
+/**
+ * A fresh key pair as KeyObjects that were parsed from PEM, never the objects
+ * generateKeyPairSync returns: exporting those (as JWK) can deadlock Node 20 when a GC destroys
+ * the finished generation job during the export (both take the key's mutex).
+ */
+export function freshKeyPair(
+  kind: 'ed25519' | 'rsa' | 'ec',
+  options: { modulusLength?: number; namedCurve?: string } = {},
+): { publicKey: KeyObject; privateKey: KeyObject } {
+  const publicKeyEncoding = { type: 'spki', format: 'pem' } as const;
+  const privateKeyEncoding = { type: 'pkcs8', format: 'pem' } as const;
+  const pem =
+    kind === 'ed25519'
+      ? generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding })
+      : kind === 'rsa'
+        ? generateKeyPairSync('rsa', {
+            modulusLength: options.modulusLength ?? 2048,
+            publicKeyEncoding,
+            privateKeyEncoding,
+          })
+        : generateKeyPairSync('ec', {
+            namedCurve: options.namedCurve ?? 'P-256',
+            publicKeyEncoding,
+            privateKeyEncoding,
+          });
+  return {
+    publicKey: createPublicKey(pem.publicKey),
+    privateKey: createPrivateKey(pem.privateKey),
+  };
+}
+
 export function makeKey(kind: FixtureKind, comment = 'test@example'): KeyFixture {
   let pair: { publicKey: KeyObject; privateKey: KeyObject };
   let blob: Buffer;
   let type: string;
   if (kind === 'ed25519') {
-    pair = generateKeyPairSync('ed25519');
+    pair = freshKeyPair('ed25519');
     const jwk = pair.publicKey.export({ format: 'jwk' });
     type = 'ssh-ed25519';
     blob = Buffer.concat([str(type), str(Buffer.from(jwk.x!, 'base64url'))]);
   } else if (kind === 'rsa') {
-    pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    pair = freshKeyPair('rsa', { modulusLength: 2048 });
     const jwk = pair.publicKey.export({ format: 'jwk' });
     type = 'ssh-rsa';
     blob = Buffer.concat([
@@ -51,7 +88,7 @@ export function makeKey(kind: FixtureKind, comment = 'test@example'): KeyFixture
       mpint(Buffer.from(jwk.n!, 'base64url')),
     ]);
   } else {
-    pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    pair = freshKeyPair('ec', { namedCurve: 'P-256' });
     const jwk = pair.publicKey.export({ format: 'jwk' });
     type = 'ecdsa-sha2-nistp256';
     const point = Buffer.concat([

@@ -16,8 +16,8 @@ import {
   ipv4Address,
   type LoginThrottleOptions,
 } from '../../src/index.js';
-import { generateKeyPairSync } from 'node:crypto';
 import { observe } from './observe.js';
+import { freshKeyPair } from './ssh-fixtures.js';
 
 const realm = new SimpleRealm({ 'test.avatar': (id) => id });
 const peer = ipv4Address('TCP', '192.0.2.7', 40000);
@@ -148,8 +148,8 @@ describe('LoginThrottle via Portal', () => {
 
   it('does not slow down SSH key queries: public keys are not secrets', () => {
     const clock = new Clock();
-    const authorized = generateKeyPairSync('ed25519');
-    const stranger = generateKeyPairSync('ed25519');
+    const authorized = freshKeyPair('ed25519');
+    const stranger = freshKeyPair('ed25519');
     const portal = new Portal(
       realm,
       [

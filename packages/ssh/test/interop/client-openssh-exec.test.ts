@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelExit } from '../../src/channel/channel-transport.js';
 import { KnownHosts } from '../../src/client/known-hosts.js';
 import { hostKeyFromPublicKeyLine } from '../../src/client/host-key.js';
+import { generateEd25519OpenSSHKey } from '../../src/server/openssh-key-format.js';
 import { generateKeyPair } from '../support/throwaway-sshd.js';
 import {
   opensshPresent,
@@ -206,18 +206,9 @@ describe.skipIf(!opensshPresent('client-openssh-exec.test.ts'))(
 
     it('refuses a changed host key loudly', async () => {
       const knownHosts = new KnownHosts();
-      const impostor = generateKeyPairSync('ed25519').publicKey.export({
-        format: 'der',
-        type: 'spki',
-      });
-      // An ed25519 SSH blob: string "ssh-ed25519" + string(32-byte key); the raw key ends the SPKI.
-      const raw = impostor.subarray(impostor.length - 32);
-      const blob = Buffer.concat([
-        Buffer.from([0, 0, 0, 11]),
-        Buffer.from('ssh-ed25519'),
-        Buffer.from([0, 0, 0, 32]),
-        raw,
-      ]);
+      // Another ed25519 key's SSH blob (string "ssh-ed25519" + string(32-byte key)).
+      const impostor = generateEd25519OpenSSHKey('impostor').publicKey.split(' ')[1]!;
+      const blob = Buffer.from(impostor, 'base64');
       knownHosts.add('127.0.0.1', fx.sshd.port, new Uint8Array(blob));
       let hookCalled = false;
       const failure = await fx
