@@ -1,5 +1,5 @@
 import type { IDelayedCall, IReactorTime } from '../interfaces/reactor.js';
-import { AlreadyCalled, AlreadyCancelled } from '../task/clock.js';
+import { ScheduledCall } from '../task/scheduled-call.js';
 import type { BrowserTimerFunctions } from './dom-types.js';
 
 /** setTimeout cannot wait longer than 2^31-1 ms; longer waits are re-armed in steps. */
@@ -9,45 +9,30 @@ const MAX_TIMER_MS = 2_147_483_647;
  * A call scheduled on the page's setTimeout. Each call owns one timer: pages schedule few calls
  * (keep-alives, retries, flood control), so a timer heap like the Node reactor's would buy nothing.
  */
-export class BrowserDelayedCall implements IDelayedCall {
-  private called = false;
-  private cancelled = false;
+export class BrowserDelayedCall extends ScheduledCall {
   private handle: unknown = undefined;
 
   constructor(
     private readonly timers: BrowserTimers,
-    /** Absolute reactor time (seconds) at which to run. */
-    private time: number,
+    time: number,
     private readonly fn: (...args: unknown[]) => unknown,
     private readonly args: unknown[],
   ) {
+    super(time);
     this.arm();
   }
 
-  getTime(): number {
-    return this.time;
+  protected now(): number {
+    return this.timers.seconds();
   }
 
-  active(): boolean {
-    return !this.called && !this.cancelled;
-  }
-
-  cancel(): void {
-    this.ensureActive();
-    this.cancelled = true;
+  protected unschedule(): void {
     this.disarm();
     this.timers.forget(this);
   }
 
-  delay(seconds: number): void {
-    this.ensureActive();
-    this.time += seconds;
-    this.rearm();
-  }
-
-  reset(seconds: number): void {
-    this.ensureActive();
-    this.time = this.timers.seconds() + seconds;
+  protected moveTo(time: number): void {
+    this.time = time;
     this.rearm();
   }
 
@@ -77,11 +62,6 @@ export class BrowserDelayedCall implements IDelayedCall {
     this.called = true;
     this.timers.forget(this);
     this.timers.runCall(this.fn, this.args);
-  }
-
-  private ensureActive(): void {
-    if (this.called) throw new AlreadyCalled();
-    if (this.cancelled) throw new AlreadyCancelled();
   }
 }
 

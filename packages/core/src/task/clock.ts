@@ -1,58 +1,34 @@
-import type { IDelayedCall, IReactorTime } from '../interfaces/reactor.js';
+import type { IReactorTime } from '../interfaces/reactor.js';
+import { ScheduledCall } from './scheduled-call.js';
 
-/** Thrown by cancel()/reset()/delay() on a call that already ran. */
-export class AlreadyCalled extends Error {
-  constructor() {
-    super('This delayed call has already run.');
-  }
-}
-
-/** Thrown by cancel()/reset()/delay() on a call that was cancelled. */
-export class AlreadyCancelled extends Error {
-  constructor() {
-    super('This delayed call was already cancelled.');
-  }
-}
+// Thrown by cancel()/reset()/delay() after a call ran or was cancelled; they live in errors.ts.
+export { AlreadyCalled, AlreadyCancelled } from './errors.js';
 
 /**
  * A delayed call scheduled on a Clock. Time changes are reported to the clock through
  * `onChange` so it can keep its queue ordered.
  */
-export class DelayedCall implements IDelayedCall {
-  cancelled = false;
-  called = false;
-
+export class DelayedCall extends ScheduledCall {
   constructor(
-    private time: number,
+    time: number,
     private readonly fn: () => unknown,
-    private readonly now: () => number,
+    private readonly clockNow: () => number,
     private readonly onCancel: (call: DelayedCall) => void,
     private readonly onChange: (call: DelayedCall) => void,
-  ) {}
-
-  getTime(): number {
-    return this.time;
+  ) {
+    super(time);
   }
 
-  active(): boolean {
-    return !this.cancelled && !this.called;
+  protected now(): number {
+    return this.clockNow();
   }
 
-  cancel(): void {
-    this.ensureActive();
-    this.cancelled = true;
+  protected unschedule(): void {
     this.onCancel(this);
   }
 
-  delay(seconds: number): void {
-    this.ensureActive();
-    this.time += seconds;
-    this.onChange(this);
-  }
-
-  reset(seconds: number): void {
-    this.ensureActive();
-    this.time = this.now() + seconds;
+  protected moveTo(time: number): void {
+    this.time = time;
     this.onChange(this);
   }
 
@@ -60,11 +36,6 @@ export class DelayedCall implements IDelayedCall {
   run(): void {
     this.called = true;
     this.fn();
-  }
-
-  private ensureActive(): void {
-    if (this.called) throw new AlreadyCalled();
-    if (this.cancelled) throw new AlreadyCancelled();
   }
 }
 

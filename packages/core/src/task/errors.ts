@@ -87,3 +87,17 @@ export class NotPaused extends TwError {
     );
   }
 }
+
+/** Thrown by cancel()/reset()/delay() on a call that already ran. */
+export class AlreadyCalled extends Error {
+  constructor() {
+    super('This delayed call has already run.');
+  }
+}
+
+/** Thrown by cancel()/reset()/delay() on a call that was cancelled. */
+export class AlreadyCancelled extends Error {
+  constructor() {
+    super('This delayed call was already cancelled.');
+  }
+}

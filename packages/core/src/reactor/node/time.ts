@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
-import type { IDelayedCall, IReactorTime } from '../../interfaces/reactor.js';
-import { AlreadyCalled, AlreadyCancelled } from '../../task/clock.js';
+import type { IReactorTime } from '../../interfaces/reactor.js';
+import { ScheduledCall } from '../../task/scheduled-call.js';
 
 /** setTimeout cannot wait longer than 2^31-1 ms; longer waits are re-armed in steps. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -12,56 +12,38 @@ const COMPACT_THRESHOLD = 32;
  * A call scheduled on a TimerQueue. It knows its bucket and slot, so cancel(), reset() and
  * delay() find it in O(1) instead of searching.
  */
-export class NodeDelayedCall implements IDelayedCall {
-  cancelled = false;
-  called = false;
+export class NodeDelayedCall extends ScheduledCall {
   /** The bucket holding it and its index there; null once it ran or was cancelled. */
   bucket: TimerBucket | null = null;
   slot = -1;
 
   constructor(
     private readonly queue: TimerQueue,
-    /** Absolute reactor time (seconds) at which to run. */
-    public time: number,
+    time: number,
     /** Tie-breaker: calls due at the same time run in scheduling order. */
     public seq: number,
     private readonly fn: (...args: unknown[]) => unknown,
     private readonly args: unknown[],
-  ) {}
-
-  getTime(): number {
-    return this.time;
+  ) {
+    super(time);
   }
 
-  active(): boolean {
-    return !this.cancelled && !this.called;
+  protected now(): number {
+    return this.queue.seconds();
   }
 
-  cancel(): void {
-    this.ensureActive();
-    this.cancelled = true;
+  protected unschedule(): void {
     this.queue.remove(this);
   }
 
-  delay(seconds: number): void {
-    this.ensureActive();
-    this.queue.reschedule(this, this.time + seconds);
-  }
-
-  reset(seconds: number): void {
-    this.ensureActive();
-    this.queue.reschedule(this, this.queue.seconds() + seconds);
+  protected moveTo(time: number): void {
+    this.queue.reschedule(this, time);
   }
 
   /** Run the call; the queue decides when. */
   run(): void {
     this.called = true;
     this.fn(...this.args);
-  }
-
-  private ensureActive(): void {
-    if (this.called) throw new AlreadyCalled();
-    if (this.cancelled) throw new AlreadyCancelled();
   }
 }
 

@@ -1,54 +1,36 @@
-import type { IDelayedCall, IReactorTime } from '../../interfaces/reactor.js';
-import { AlreadyCalled, AlreadyCancelled } from '../../task/clock.js';
+import type { IReactorTime } from '../../interfaces/reactor.js';
+import { ScheduledCall } from '../../task/scheduled-call.js';
 
 /** A call scheduled on a SteppedReactor; it runs only inside iterate(). */
-export class SteppedDelayedCall implements IDelayedCall {
-  private cancelled = false;
-  private called = false;
+export class SteppedDelayedCall extends ScheduledCall {
   /** Bumped by every reschedule, so the heap entries of earlier times are recognised as stale. */
   version = 0;
 
   constructor(
     private readonly timers: SteppedTimers,
-    /** Absolute reactor time (seconds) at which to run. */
-    public time: number,
+    time: number,
     private readonly fn: (...args: unknown[]) => unknown,
     private readonly args: unknown[],
-  ) {}
-
-  getTime(): number {
-    return this.time;
+  ) {
+    super(time);
   }
 
-  active(): boolean {
-    return !this.cancelled && !this.called;
+  protected now(): number {
+    return this.timers.seconds();
   }
 
-  cancel(): void {
-    this.ensureActive();
-    this.cancelled = true;
+  protected unschedule(): void {
     this.timers.forget(this);
   }
 
-  delay(seconds: number): void {
-    this.ensureActive();
-    this.timers.place(this, this.time + seconds);
-  }
-
-  reset(seconds: number): void {
-    this.ensureActive();
-    this.timers.place(this, this.timers.seconds() + seconds);
+  protected moveTo(time: number): void {
+    this.timers.place(this, time);
   }
 
   /** Mark it called and run it; the timers decide when. */
   run(): void {
     this.called = true;
     this.fn(...this.args);
-  }
-
-  private ensureActive(): void {
-    if (this.called) throw new AlreadyCalled();
-    if (this.cancelled) throw new AlreadyCancelled();
   }
 }
 

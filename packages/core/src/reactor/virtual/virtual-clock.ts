@@ -1,5 +1,5 @@
 import type { IDelayedCall, IReactorTime } from '../../interfaces/reactor.js';
-import { AlreadyCalled, AlreadyCancelled } from '../../task/clock.js';
+import { ScheduledCall } from '../../task/scheduled-call.js';
 import { TimerHeap } from './timer-heap.js';
 
 /**
@@ -9,45 +9,41 @@ import { TimerHeap } from './timer-heap.js';
  * The simulated network's packets are subclasses that override fire() and are scheduled with
  * scheduleCall(): one object per packet on the wire, rather than a packet, a closure and a call.
  */
-export class VirtualDelayedCall implements IDelayedCall {
-  cancelled = false;
-  called = false;
+export class VirtualDelayedCall extends ScheduledCall {
   /** Index in the clock's heap; -1 once it left the heap (ran or was cancelled). */
   heapIndex = -1;
 
   constructor(
     private readonly clock: VirtualClock,
-    public time: number,
+    time: number,
     /** Tie-breaker: calls due at the same time run in scheduling order. */
     public seq: number,
     private readonly fn: ((...args: unknown[]) => unknown) | null,
     private readonly args: unknown[],
     /** Who scheduled it (a host's reactor), for getDelayedCalls() per host. */
     readonly owner: unknown,
-  ) {}
-
-  getTime(): number {
-    return this.time;
+  ) {
+    super(time);
   }
 
-  active(): boolean {
-    return !this.cancelled && !this.called;
+  override delay(seconds: number): void {
+    super.delay(checkDelay(seconds, true));
   }
 
-  cancel(): void {
-    this.ensureActive();
-    this.cancelled = true;
+  override reset(seconds: number): void {
+    super.reset(checkDelay(seconds, false));
+  }
+
+  protected now(): number {
+    return this.clock.seconds();
+  }
+
+  protected unschedule(): void {
     this.clock.remove(this);
   }
 
-  delay(seconds: number): void {
-    this.ensureActive();
-    this.clock.reschedule(this, this.time + checkDelay(seconds, true));
-  }
-
-  reset(seconds: number): void {
-    this.ensureActive();
-    this.clock.reschedule(this, this.clock.seconds() + checkDelay(seconds, false));
+  protected moveTo(time: number): void {
+    this.clock.reschedule(this, time);
   }
 
   /** Run the call; the clock decides when. */
@@ -61,11 +57,6 @@ export class VirtualDelayedCall implements IDelayedCall {
     const args = this.args;
     if (args.length === 0) this.fn!();
     else this.fn!(...args);
-  }
-
-  private ensureActive(): void {
-    if (this.called) throw new AlreadyCalled();
-    if (this.cancelled) throw new AlreadyCancelled();
   }
 }
 
