@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
 import {
   InMemoryUsernamePasswordDatabaseDontUse,
   NodeReactor,
@@ -20,58 +20,20 @@ import {
   normalizeFingerprint,
 } from '../../src/server/certificate-credentials.js';
 import { TestServer } from './harness.js';
+import { LineSocketClient } from './line-socket-client.js';
 
-/** A TLS client that collects lines and waits for one matching a pattern. */
-class TLSLineClient {
-  private buffer = '';
-  readonly lines: string[] = [];
-  private waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-
-  constructor(readonly socket: TLSSocket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let end: number;
-      while ((end = this.buffer.indexOf('\r\n')) !== -1) {
-        const line = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        this.lines.push(line);
-        this.waiters = this.waiters.filter((w) => {
-          if (!w.pattern.test(line)) return true;
-          w.resolve(line);
-          return false;
-        });
-      }
-    });
-  }
-
-  static connect(port: number, ca: string, client?: CertificateAndKey): Promise<TLSLineClient> {
-    return new Promise((resolve, reject) => {
-      const socket = tlsConnect(
-        {
-          host: '127.0.0.1',
-          port,
-          ca,
-          servername: 'localhost',
-          ...(client === undefined ? {} : { cert: client.cert, key: client.key }),
-        },
-        () => {
-          resolve(new TLSLineClient(socket));
-        },
-      );
-      socket.once('error', reject);
-    });
-  }
-
-  send(...lines: string[]): void {
-    for (const line of lines) this.socket.write(`${line}\r\n`);
-  }
-
-  waitFor(pattern: RegExp): Promise<string> {
-    const seen = this.lines.find((line) => pattern.test(line));
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ pattern, resolve }));
-  }
+/** A TLS client presenting `client`'s certificate, trusting `ca` for the server's. */
+function connectWithCertificate(
+  port: number,
+  ca: string,
+  client: CertificateAndKey,
+): Promise<LineSocketClient> {
+  return LineSocketClient.connectTLS(port, {
+    ca,
+    servername: 'localhost',
+    cert: client.cert,
+    key: client.key,
+  });
 }
 
 function fingerprintOf(cert: string): string {
@@ -80,7 +42,7 @@ function fingerprintOf(cert: string): string {
 
 let reactor: NodeReactor | null = null;
 let port: IListeningPort | null = null;
-const sockets: TLSSocket[] = [];
+const sockets: Socket[] = [];
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
@@ -116,7 +78,7 @@ describe('SASL EXTERNAL and RPL_WHOISSECURE over real TLS', () => {
     const address = port.getHost();
     const portNumber = 'port' in address ? address.port : 0;
 
-    const alice = await TLSLineClient.connect(portNumber, serverCert.cert, aliceCert);
+    const alice = await connectWithCertificate(portNumber, serverCert.cert, aliceCert);
     sockets.push(alice.socket);
     alice.send('CAP LS 302');
     expect(await alice.waitFor(/ CAP \* LS /)).toContain('sasl=PLAIN,EXTERNAL');
@@ -130,7 +92,7 @@ describe('SASL EXTERNAL and RPL_WHOISSECURE over real TLS', () => {
     alice.send('CAP END');
     await alice.waitFor(/ 001 alice /);
 
-    const stranger = await TLSLineClient.connect(portNumber, serverCert.cert, strangerCert);
+    const stranger = await connectWithCertificate(portNumber, serverCert.cert, strangerCert);
     sockets.push(stranger.socket);
     stranger.send('CAP REQ :sasl', 'NICK stranger', 'USER s 0 * :S', 'AUTHENTICATE EXTERNAL');
     await stranger.waitFor(/^AUTHENTICATE \+/);

@@ -1,58 +1,8 @@
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { NodeReactor, type IListeningPort } from '@tw/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IRCServerFactory } from '../../src/server/factory.js';
-
-/** A raw socket client that collects lines and waits for one matching a pattern. */
-class RawClient {
-  private buffer = '';
-  readonly lines: string[] = [];
-  private waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-
-  constructor(readonly socket: Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let end: number;
-      while ((end = this.buffer.indexOf('\r\n')) !== -1) {
-        const line = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        this.lines.push(line);
-        this.waiters = this.waiters.filter((w) => {
-          if (!w.pattern.test(line)) return true;
-          w.resolve(line);
-          return false;
-        });
-      }
-    });
-  }
-
-  static connect(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const socket = createConnection({ host: '127.0.0.1', port }, () => {
-        resolve(new RawClient(socket));
-      });
-      socket.once('error', reject);
-    });
-  }
-
-  send(line: string): void {
-    this.socket.write(`${line}\r\n`);
-  }
-
-  waitFor(pattern: RegExp): Promise<string> {
-    const seen = this.lines.find((line) => pattern.test(line));
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ pattern, resolve }));
-  }
-
-  closed(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.socket.destroyed) resolve();
-      else this.socket.once('close', () => resolve());
-    });
-  }
-}
+import { LineSocketClient as RawClient } from './line-socket-client.js';
 
 let reactor: NodeReactor | null = null;
 let port: IListeningPort | null = null;
