@@ -18,18 +18,14 @@ import {
   SSHServerFactory,
   generateEd25519OpenSSHKey,
   sftpSubsystem,
-  type OpenSSHKeyPair,
   type SFTPSubsystemOptions,
 } from '../../src/index.js';
+import { ssh2Pair } from '../support/ssh2-test-server.js';
 
 // Not ssh2.utils.generateKeyPairSync: one ed25519 key in 256 it makes is rejected by OpenSSH
 // (docs/ssh-server.md); OpenSSH's sftp and scp use these keys in the interop tests.
-export const HOST_KEY = asSsh2Pair(generateEd25519OpenSSHKey('sftp test host'));
-export const CLIENT_KEY = asSsh2Pair(generateEd25519OpenSSHKey('sftp test client'));
-
-function asSsh2Pair(pair: OpenSSHKeyPair): { private: string; public: string } {
-  return { private: pair.privateKey, public: pair.publicKey };
-}
+export const HOST_KEY = ssh2Pair(generateEd25519OpenSSHKey('sftp test host'));
+export const CLIENT_KEY = ssh2Pair(generateEd25519OpenSSHKey('sftp test client'));
 
 /** A running server. */
 export interface SFTPTestServer {

@@ -4,18 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { systemShellSessionFactory } from '../../src/index.js';
 import { SSH2ClientProtocol, exec, serverFactory } from '../server/server-fixtures.js';
 
+/** An ssh2 client connected over TCP to a server whose sessions run the system shell. */
+function connectToSystemShell() {
+  return connectOver('tcp', {
+    server: ({ reactor }) =>
+      serverFactory(reactor, {
+        sessionFactory: systemShellSessionFactory(reactor),
+      }).buildProtocol({ family: 'memory', name: 'client' })!,
+    client: () => new SSH2ClientProtocol(),
+  });
+}
+
 describe('the system shell (sh -c through reactor.spawnProcess)', () => {
   it('pipes stdin, stdout and stderr and reports the exit status', async () => {
-    const connection = await connectOver('tcp', {
-      server: ({ reactor }) =>
-        serverFactory(reactor, {
-          sessionFactory: systemShellSessionFactory(reactor),
-        }).buildProtocol({
-          family: 'memory',
-          name: 'client',
-        })!,
-      client: () => new SSH2ClientProtocol(),
-    });
+    const connection = await connectToSystemShell();
     try {
       const client = connection.client;
       await connection.until(() => client.ready || client.error !== null);
@@ -29,16 +31,7 @@ describe('the system shell (sh -c through reactor.spawnProcess)', () => {
 
   it('gives the child a small environment plus the accepted env requests', async () => {
     process.env['TW_SSH_TEST_SECRET'] = 'not for the child';
-    const connection = await connectOver('tcp', {
-      server: ({ reactor }) =>
-        serverFactory(reactor, {
-          sessionFactory: systemShellSessionFactory(reactor),
-        }).buildProtocol({
-          family: 'memory',
-          name: 'client',
-        })!,
-      client: () => new SSH2ClientProtocol(),
-    });
+    const connection = await connectToSystemShell();
     try {
       const client = connection.client;
       await connection.until(() => client.ready);
@@ -55,16 +48,7 @@ describe('the system shell (sh -c through reactor.spawnProcess)', () => {
   });
 
   it('runs on a pty of the size asked for, resized by window-change', async () => {
-    const connection = await connectOver('tcp', {
-      server: ({ reactor }) =>
-        serverFactory(reactor, {
-          sessionFactory: systemShellSessionFactory(reactor),
-        }).buildProtocol({
-          family: 'memory',
-          name: 'client',
-        })!,
-      client: () => new SSH2ClientProtocol(),
-    });
+    const connection = await connectToSystemShell();
     try {
       const client = connection.client;
       await connection.until(() => client.ready);

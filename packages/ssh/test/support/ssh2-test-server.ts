@@ -20,7 +20,8 @@ import {
 export const TEST_HOST_KEY = ssh2Pair(generateEd25519OpenSSHKey('test host'));
 export const TEST_USER_KEY = ssh2Pair(generateEd25519OpenSSHKey('test user'));
 
-function ssh2Pair(pair: OpenSSHKeyPair): { private: string; public: string } {
+/** A key pair in the { private, public } shape ssh2's own generator returns. */
+export function ssh2Pair(pair: OpenSSHKeyPair): { private: string; public: string } {
   return { private: pair.privateKey, public: pair.publicKey };
 }
 /** The test host key as the client sees it (fingerprint, blob). */
