@@ -153,19 +153,33 @@ describe('streams on the simulated network', () => {
     network.shutdown();
   });
 
-  it('a partition delays segments until heal(), in order', async () => {
+  it('a partition delays segments until heal(), in order, and the RTO backs off meanwhile', async () => {
     const { network, recorder } = await echoPair({ retransmitTimeout: 1, userTimeout: 60 });
     network.partition(['server'], ['client']);
+    const cutAt = network.seconds();
     recorder.transport!.write(encode('a'));
     recorder.transport!.write(encode('b'));
     await network.advance(20);
     expect(recorder.text).toBe('');
-    const healedAt = network.seconds();
     network.heal();
     await network.runUntil(() => recorder.text === 'ab');
     expect(recorder.lost).toBeNull();
-    // Retransmitted at the next timeout after the heal.
-    expect(network.seconds() - healedAt).toBeLessThanOrEqual(1.01);
+    // Tries at +1, +3, +7, +15 s met the cut (the RTO doubles each time); the one at +31 s,
+    // eleven seconds after the heal, gets through: the echo is back one round trip later.
+    expect(network.seconds() - cutAt).toBeCloseTo(31 + 2 * 0.001, 6);
+    network.shutdown();
+  });
+
+  it('the retransmission timeout is capped by maxRetransmitTimeout', async () => {
+    const { network, recorder } = await echoPair({ maxRetransmitTimeout: 4, userTimeout: 60 });
+    network.partition(['server'], ['client']);
+    const cutAt = network.seconds();
+    recorder.transport!.write(encode('x'));
+    await network.advance(20);
+    network.heal();
+    await network.runUntil(() => recorder.text === 'x');
+    // Tries at +1, +3, +7, +11, +15, +19 (waits 1, 2, 4, 4, 4, 4), then +23 gets through.
+    expect(network.seconds() - cutAt).toBeCloseTo(23 + 2 * 0.001, 6);
     network.shutdown();
   });
 

@@ -31,8 +31,15 @@ export interface SimulatedNetworkOptions extends LinkConditions {
    * finishes in later macrotasks (node:tls, streams, file I/O).
    */
   readonly settleTurns?: number;
-  /** Seconds before a lost segment is sent again, and between SYN retries (default 1). */
+  /**
+   * Seconds before a lost segment or SYN is first sent again (default 1). Each further try of
+   * the same packet waits twice as long, up to `maxRetransmitTimeout`: TCP's exponential
+   * backoff (RFC 6298 §5.5), so after a partition heals a connection resumes at its next
+   * retransmission, as a real one does.
+   */
   readonly retransmitTimeout?: number;
+  /** The longest wait between two tries of one packet (default 120, Linux's TCP_RTO_MAX). */
+  readonly maxRetransmitTimeout?: number;
   /**
    * Seconds a stream segment may go undelivered (a partition) before its connection is dropped
    * with ConnectionLost, like TCP_USER_TIMEOUT (default 60).

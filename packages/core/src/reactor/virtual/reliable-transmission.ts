@@ -2,10 +2,12 @@ import type { IDelayedCall } from '../../interfaces/reactor.js';
 import type { SimulatedNetwork, Transmission } from './simulated-network.js';
 import type { VirtualReactor } from './virtual-reactor.js';
 
-/** A packet sent again every retransmitTimeout while lost or partitioned (see sendReliable). */
+/** A packet sent again, with exponential backoff, while lost or partitioned (see sendReliable). */
 export class ReliableTransmission implements Transmission {
   private call: IDelayedCall | null = null;
   private cancelled = false;
+  /** Tries after the first so far: each waits twice as long as the one before. */
+  private retries = 0;
 
   constructor(
     private readonly network: SimulatedNetwork,
@@ -37,7 +39,7 @@ export class ReliableTransmission implements Transmission {
     const network = this.network;
     const from = this.from;
     const now = network.seconds();
-    const rto = network.settings.retransmitTimeout;
+    const rto = network.retransmitDelay(this.retries++);
     if (now + rto > this.giveUpAt) {
       this.call = from.callLater(Math.max(0, this.giveUpAt - now), () => {
         this.call = null;

@@ -70,6 +70,8 @@ export class SegmentChannel {
   private readonly blocked: Segment[] = [];
   private blockedSince = 0;
   private retransmitCall: IDelayedCall | null = null;
+  /** Retransmissions of the blocked segments so far: TCP's RTO doubles with each. */
+  private retransmissions = 0;
   private expectedSeq = 0;
   /** Segments that overtook the expected one: index i holds seq expectedSeq + 1 + i. */
   private readonly outOfOrder: Array<Segment | undefined> = [];
@@ -121,7 +123,10 @@ export class SegmentChannel {
     this.openSegment = null;
     const segment = new Segment(this, kind, this.nextSendSeq++, bytes, bytes.byteLength);
     if (this.blocked.length > 0 || !this.network.reachable(this.local, this.remote)) {
-      if (this.blocked.length === 0) this.blockedSince = this.local.seconds();
+      if (this.blocked.length === 0) {
+        this.blockedSince = this.local.seconds();
+        this.retransmissions = 0;
+      }
       this.blocked.push(segment);
       this.armRetransmission();
       return;
@@ -197,9 +202,10 @@ export class SegmentChannel {
 
   private armRetransmission(): void {
     if (this.retransmitCall !== null) return;
-    const { retransmitTimeout, userTimeout } = this.network.settings;
-    const left = this.blockedSince + userTimeout - this.local.seconds();
-    this.retransmitCall = this.local.callLater(Math.max(0, Math.min(retransmitTimeout, left)), () =>
+    const network = this.network;
+    const rto = network.retransmitDelay(this.retransmissions++);
+    const left = this.blockedSince + network.settings.userTimeout - this.local.seconds();
+    this.retransmitCall = this.local.callLater(Math.max(0, Math.min(rto, left)), () =>
       this.retransmitBlocked(),
     );
   }

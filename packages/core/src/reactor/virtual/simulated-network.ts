@@ -29,6 +29,7 @@ export interface Transmission {
 /** Settings every host's transports read. */
 export interface NetworkSettings {
   readonly retransmitTimeout: number;
+  readonly maxRetransmitTimeout: number;
   readonly userTimeout: number;
   readonly connectTimeout: number;
   readonly sendBufferSize: number;
@@ -101,6 +102,10 @@ export class SimulatedNetwork {
     this.defaults = resolveLinkConditions(DEFAULT_LINK_CONDITIONS, options);
     this.settings = {
       retransmitTimeout: positive('retransmitTimeout', options.retransmitTimeout ?? 1),
+      maxRetransmitTimeout: positive(
+        'maxRetransmitTimeout',
+        options.maxRetransmitTimeout ?? Math.max(120, options.retransmitTimeout ?? 1),
+      ),
       userTimeout: positive('userTimeout', options.userTimeout ?? 60),
       connectTimeout: positive('connectTimeout', options.connectTimeout ?? 30),
       sendBufferSize: positive('sendBufferSize', options.sendBufferSize ?? 65_536),
@@ -179,8 +184,9 @@ export class SimulatedNetwork {
   /**
    * Split the network: hosts in different groups cannot reach each other; hosts named in no
    * group form one more group together. Replaces any earlier partition. Packets already on the
-   * wire still arrive; stream segments sent across the cut wait (retransmitted every
-   * retransmitTimeout) until heal() or until their connection's userTimeout drops it.
+   * wire still arrive; stream segments sent across the cut wait (retransmitted with TCP's
+   * exponential backoff from retransmitTimeout) until heal() lets the next try through, or
+   * until their connection's userTimeout drops it.
    */
   partition(...groups: ReadonlyArray<readonly string[]>): void {
     const membership = new Map<VirtualReactor, number>();
@@ -279,7 +285,7 @@ export class SimulatedNetwork {
   }
 
   /**
-   * Send a packet that is retransmitted every retransmitTimeout while lost or partitioned,
+   * Send a packet that is retransmitted (with exponential backoff) while lost or partitioned,
    * until it arrives (`deliver`) or `giveUpAfter` seconds passed (`onGiveUp`).
    */
   sendReliable(
@@ -304,8 +310,8 @@ export class SimulatedNetwork {
   }
 
   /**
-   * sendReliable() for a packet whose first try (transitIfDelivered) failed: it is sent again
-   * every retransmitTimeout until it arrives or `giveUpAfter` seconds (from now) passed.
+   * sendReliable() for a packet whose first try (transitIfDelivered) failed: it is sent again,
+   * with exponential backoff, until it arrives or `giveUpAfter` seconds (from now) passed.
    */
   retransmitReliable(
     from: VirtualReactor,
@@ -326,6 +332,12 @@ export class SimulatedNetwork {
     );
     transmission.retryLater();
     return transmission;
+  }
+
+  /** The wait before try number `retries + 2` of a packet: the RTO doubled per retry, capped. */
+  retransmitDelay(retries: number): number {
+    const { retransmitTimeout, maxRetransmitTimeout } = this.settings;
+    return Math.min(retransmitTimeout * 2 ** retries, maxRetransmitTimeout);
   }
 
   /**
