@@ -15,8 +15,6 @@ const INSTANTS_BETWEEN_TURNS = 256;
 
 const never = (): boolean => false;
 
-const SETTLED = Promise.resolve();
-
 /** What runUntil() can wait for: a Deferred, a promise, or a condition to become true. */
 export type Awaitable<T> = Deferred<T> | PromiseLike<T> | (() => boolean);
 
@@ -143,70 +141,35 @@ export class TimeDriver {
 
   /**
    * settleTurns 0: between instants only microtasks and nextTicks settle, with a macrotask
-   * turn every INSTANTS_BETWEEN_TURNS instants so I/O and timers still get a look.
-   *
-   * Driven by callbacks, not by an `await` per instant: a big simulation has a hundred thousand
-   * instants, and a promise and an async resumption for each add up. Due calls run in a
-   * microtask; the next step comes after two rounds of nextTick → microtask, so the microtasks
-   * they queued (chains of any depth), the nextTicks those queued, and the microtasks and
-   * nextTicks queued by these have all run.
+   * turn every INSTANTS_BETWEEN_TURNS instants so I/O and timers still get a look. See
+   * MicrotaskInstants.
    */
   private runInstantsOnMicrotasks(
     whenSettled: () => boolean,
     interrupted: () => boolean,
   ): Promise<boolean> {
-    const clock = this.clock;
     return new Promise<boolean>((resolve, reject) => {
-      /** Run what is due (possibly nothing), then continue in `step` once it settled. */
-      const runDueThenHop = (): void => {
-        clock.runDue();
-        process.nextTick(hop);
-      };
-      const step = (): void => {
-        try {
-          if (interrupted()) {
-            resolve(false);
-          } else if (clock.hasDue()) {
-            runDueThenHop();
-          } else if (++this.instantsWithoutTurn >= INSTANTS_BETWEEN_TURNS) {
-            this.instantsWithoutTurn = 0;
-            setImmediate(afterTurn);
-          } else {
-            nextInstant();
-          }
-        } catch (error) {
-          reject(error);
-        }
-      };
-      /** The current instant is settled: move on, or stop. */
-      const nextInstant = (): void => {
-        if (whenSettled()) runDueThenHop();
-        else resolve(true);
-      };
-      // Two rounds of nextTick → microtask: microtask chains of any depth run, then the
-      // nextTicks they queued, then the microtask chains those start, then their nextTicks.
-      // (A `then` on a settled promise is a plain microtask; queueMicrotask() would add an
-      // AsyncResource and a bound function to every hop.)
-      const hop = (): void => void SETTLED.then(secondRound);
-      const secondRound = (): void => process.nextTick(lastHop);
-      const lastHop = (): void => void SETTLED.then(step);
-      // Calls must run where microtasks follow them: after a turn, carry on from a microtask.
-      const afterTurn = (): void =>
-        void SETTLED.then(() => {
-          try {
-            if (interrupted()) resolve(false);
-            else if (clock.hasDue()) runDueThenHop();
-            else nextInstant();
-          } catch (error) {
-            reject(error);
-          }
-        });
+      const run = new MicrotaskInstants(
+        this,
+        this.clock,
+        whenSettled,
+        interrupted,
+        resolve,
+        reject,
+      );
       try {
-        runDueThenHop();
+        runDueThenHop(run);
       } catch (error) {
         reject(error);
       }
     });
+  }
+
+  /** @internal Count an instant; true when a macrotask turn is due before the next one. */
+  turnDue(): boolean {
+    if (++this.instantsWithoutTurn < INSTANTS_BETWEEN_TURNS) return false;
+    this.instantsWithoutTurn = 0;
+    return true;
   }
 
   /** Run everything scheduled up to `seconds` from now; time ends exactly there. */
@@ -341,5 +304,89 @@ export class TimeDriver {
       this.manual--;
       this.wake();
     }
+  }
+}
+
+/**
+ * One runInstants() with settleTurns 0, driven by callbacks rather than an `await` per instant:
+ * a big simulation has a hundred thousand instants, and a promise and an async resumption for
+ * each add up. Due calls run in a microtask; the next step comes after two rounds of
+ * nextTick → microtask, so the microtasks they queued (chains of any depth), the nextTicks those
+ * queued, and the microtasks and nextTicks queued by these have all run.
+ *
+ * The steps are module functions taking this state, not closures made per run: V8 then keeps
+ * one optimised version of each across the many runUntil() calls of a simulation.
+ */
+class MicrotaskInstants {
+  /** A settled promise of this run: `then` on it is a plain microtask that receives the run. */
+  readonly settled: Promise<MicrotaskInstants> = Promise.resolve(this);
+
+  constructor(
+    readonly driver: TimeDriver,
+    readonly clock: VirtualClock,
+    /** The current instant is settled: move time and return true, or false to stop. */
+    readonly whenSettled: () => boolean,
+    readonly interrupted: () => boolean,
+    readonly resolve: (carriedOn: boolean) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+}
+
+/** Run what is due (possibly nothing), then continue in `step` once it settled. */
+function runDueThenHop(run: MicrotaskInstants): void {
+  run.clock.runDue();
+  process.nextTick(hop, run);
+}
+
+// Two rounds of nextTick → microtask: microtask chains of any depth run, then the nextTicks
+// they queued, then the microtask chains those start, then their nextTicks. (A `then` on a
+// settled promise is a plain microtask; queueMicrotask() would add an AsyncResource and a bound
+// function to every hop.)
+function hop(run: MicrotaskInstants): void {
+  void run.settled.then(secondRound);
+}
+
+function secondRound(run: MicrotaskInstants): void {
+  process.nextTick(lastHop, run);
+}
+
+function lastHop(run: MicrotaskInstants): void {
+  void run.settled.then(step);
+}
+
+function step(run: MicrotaskInstants): void {
+  try {
+    if (run.interrupted()) {
+      run.resolve(false);
+    } else if (run.clock.hasDue()) {
+      runDueThenHop(run);
+    } else if (run.driver.turnDue()) {
+      setImmediate(afterTurn, run);
+    } else {
+      nextInstant(run);
+    }
+  } catch (error) {
+    run.reject(error);
+  }
+}
+
+/** The current instant is settled: move on, or stop. */
+function nextInstant(run: MicrotaskInstants): void {
+  if (run.whenSettled()) runDueThenHop(run);
+  else run.resolve(true);
+}
+
+/** Calls must run where microtasks follow them: after a turn, carry on from a microtask. */
+function afterTurn(run: MicrotaskInstants): void {
+  void run.settled.then(resumeAfterTurn);
+}
+
+function resumeAfterTurn(run: MicrotaskInstants): void {
+  try {
+    if (run.interrupted()) run.resolve(false);
+    else if (run.clock.hasDue()) runDueThenHop(run);
+    else nextInstant(run);
+  } catch (error) {
+    run.reject(error);
   }
 }
