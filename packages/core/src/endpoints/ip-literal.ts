@@ -14,6 +14,8 @@ export function isIPv4Literal(host: string): boolean {
 
 /** True for an IPv6 address such as `::1`, `fe80::1%eth0` or `::ffff:127.0.0.1` (no brackets). */
 export function isIPv6Literal(host: string): boolean {
+  // Every IPv6 literal has a colon; host names (checked on every connect) never do.
+  if (host.indexOf(':') === -1) return false;
   const zoneAt = host.indexOf('%');
   const address = zoneAt === -1 ? host : host.slice(0, zoneAt);
   if (zoneAt !== -1 && zoneAt === host.length - 1) return false;

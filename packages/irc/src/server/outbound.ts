@@ -1,3 +1,4 @@
+import { isNumeric } from '../wire/numerics.js';
 import { escapeTagValue, formatServerTime } from '../wire/tags.js';
 import type { ServerUser } from './user.js';
 
@@ -55,7 +56,7 @@ export function formatBody(command: string, params: readonly string[]): string {
   let out = command;
   const last = params.length - 1;
   const forceTrailing =
-    TEXT_COMMANDS.has(command) || (/^\d{3}$/.test(command) && !NUMERICS_WITHOUT_TEXT.has(command));
+    TEXT_COMMANDS.has(command) || (isNumeric(command) && !NUMERICS_WITHOUT_TEXT.has(command));
   for (let i = 0; i < params.length; i++) {
     const param = params[i]!;
     if (

@@ -208,9 +208,14 @@ export function numericName(code: string): NumericName | undefined {
   return names.get(code);
 }
 
-/** True for a 3-digit numeric command. */
+/** True for a 3-digit numeric command. (No regex: servers ask this of every line they send.) */
 export function isNumeric(command: string): boolean {
-  return /^[0-9]{3}$/.test(command);
+  return command.length === 3 && isDigit(command, 0) && isDigit(command, 1) && isDigit(command, 2);
+}
+
+function isDigit(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= 0x30 && code <= 0x39;
 }
 
 /** True for an error numeric (400–599, and the SASL failures 902, 904–907). */

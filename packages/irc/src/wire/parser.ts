@@ -29,7 +29,8 @@ export function parseMessage(line: string): IRCMessage {
   if (end > 0 && line.charCodeAt(end - 1) === 0x0a) end--;
   if (end > 0 && line.charCodeAt(end - 1) === 0x0d) end--;
   if (end !== line.length) line = line.slice(0, end);
-  if (/[\0\r\n]/.test(line)) {
+  // indexOf, not a regex: a regex runs interpreted until V8 tiers it up, and this is per line.
+  if (line.indexOf('\0') !== -1 || line.indexOf('\r') !== -1 || line.indexOf('\n') !== -1) {
     throw new IRCParseError('IRC line contains NUL, CR or LF', line);
   }
 

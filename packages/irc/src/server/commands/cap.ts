@@ -52,12 +52,13 @@ export const capCommands: CommandGroup = {
         case 'LS': {
           if (unregistered) conn.capNegotiating = true;
           const version = Number.parseInt(params[1] ?? '0', 10) || 0;
+          const caps = offered(conn);
           if (version >= 302) {
             conn.capVersion = Math.max(conn.capVersion, version);
             // Clients that speak 302 get cap-notify without asking (IRCv3 cap-notify).
-            if (offered(conn).has('cap-notify')) conn.enabledCaps.add('cap-notify');
+            if (caps.has('cap-notify')) conn.enabledCaps.add('cap-notify');
           }
-          const tokens = [...offered(conn)].map(([name, value]) =>
+          const tokens = [...caps].map(([name, value]) =>
             value !== '' && conn.capVersion >= 302 ? `${name}=${value}` : name,
           );
           sendCapList(conn, 'LS', tokens);
