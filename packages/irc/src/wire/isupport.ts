@@ -147,6 +147,9 @@ export class ISupport {
   /** The raw CASEMAPPING value `casemappingValue` was derived from. */
   private casemappingOf: string | true | undefined = undefined;
   private casemappingValue: CaseMapping = ISUPPORT_DEFAULTS.CASEMAPPING;
+  /** The raw PREFIX value `prefixValue` was parsed from. */
+  private prefixOf: string | true | undefined = undefined;
+  private prefixValue: PrefixSpec = ISUPPORT_DEFAULTS.PREFIX;
 
   constructor(raw: ISupportMap = new Map()) {
     this.raw = raw;
@@ -174,9 +177,16 @@ export class ISupport {
   }
 
   get prefix(): PrefixSpec {
+    // Asked for every NAMES line and MODE: parsed again only when the server changed it.
     const value = this.raw.get('PREFIX');
-    if (value === true) return { modes: '', prefixes: '' };
-    return (value === undefined ? null : parsePrefix(value)) ?? ISUPPORT_DEFAULTS.PREFIX;
+    if (value === this.prefixOf) return this.prefixValue;
+    const prefix =
+      value === true
+        ? { modes: '', prefixes: '' }
+        : ((value === undefined ? null : parsePrefix(value)) ?? ISUPPORT_DEFAULTS.PREFIX);
+    this.prefixOf = value;
+    this.prefixValue = prefix;
+    return prefix;
   }
 
   get chantypes(): string {
