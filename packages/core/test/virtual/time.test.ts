@@ -39,6 +39,44 @@ describe('virtual time', () => {
     network.shutdown();
   });
 
+  it('timeResolution puts calls on a grid: those in one slot run in one instant, in scheduling order', async () => {
+    const network = new SimulatedNetwork({ autoAdvance: false, timeResolution: 0.001 });
+    const host = network.addHost('a');
+    const ran: Array<[string, number]> = [];
+    const record = (name: string) => () => ran.push([name, host.seconds()]);
+    host.callLater(0.0014, record('first'));
+    host.callLater(0.0011, record('second')); // earlier, but the same slot: scheduled later
+    host.callLater(0.002, record('on the grid'));
+    host.callLater(0.0021, record('next slot'));
+    expect(host.getDelayedCalls().map((call) => call.getTime())).toEqual(
+      expect.arrayContaining([0.002, 0.003]),
+    );
+    const instants = new Set<number>();
+    await network.runUntil(() => {
+      instants.add(host.seconds());
+      return ran.length === 4;
+    });
+    expect(ran).toEqual([
+      ['first', 0.002],
+      ['second', 0.002],
+      ['on the grid', 0.002],
+      ['next slot', 0.003],
+    ]);
+    // Any delay > 0 still moves time forward, at least to the next slot.
+    const tiny = host.callLater(1e-12, record('tiny'));
+    expect(tiny.getTime()).toBe(0.004);
+    tiny.reset(0);
+    expect(tiny.getTime()).toBe(0.003);
+    expect([...instants].filter((time) => time > 0)).toEqual([0.002, 0.003]);
+    network.shutdown();
+  });
+
+  it('timeResolution must be a finite number of seconds >= 0', () => {
+    expect(() => new SimulatedNetwork({ timeResolution: -1 })).toThrow(RangeError);
+    expect(() => new SimulatedNetwork({ timeResolution: Number.NaN })).toThrow(RangeError);
+    expect(() => new SimulatedNetwork({ timeResolution: Infinity })).toThrow(RangeError);
+  });
+
   it('hosts share one clock', () => {
     const network = new SimulatedNetwork({ autoAdvance: false });
     const a = network.addHost('a');

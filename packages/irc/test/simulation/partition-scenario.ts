@@ -66,6 +66,9 @@ export class PartitionScenario {
     seed: 2026,
     latency: 0.02,
     jitter: 0.005,
+    // Node's own timers have millisecond resolution: what lands in the same millisecond runs in
+    // one instant (a fan-out's jittered segments in a handful rather than one each).
+    timeResolution: 0.001,
     // Everything here is Deferreds and promises (no node:tls, no files): settling microtasks
     // between instants is enough, and much quicker than an event-loop turn per instant.
     settleTurns: 0,

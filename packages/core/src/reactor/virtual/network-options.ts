@@ -45,6 +45,14 @@ export interface SimulatedNetworkOptions extends LinkConditions {
    * with ConnectionLost, like TCP_USER_TIMEOUT (default 60).
    */
   readonly userTimeout?: number;
+  /**
+   * Granularity of virtual time in seconds (default 0: exact). With, say, 0.001 every call and
+   * packet is scheduled at the next multiple of a millisecond — the resolution of Node's own
+   * timers — so events that land in the same millisecond run in one instant, in the order they
+   * were scheduled. Big simulations with jitter run much faster; order within a millisecond is
+   * then scheduling order rather than exact arrival time.
+   */
+  readonly timeResolution?: number;
   /** Default seconds before connectTCP gives up (ConnectTimeoutError) when not given (default 30). */
   readonly connectTimeout?: number;
   /**

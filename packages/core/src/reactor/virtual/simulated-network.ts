@@ -89,9 +89,16 @@ export class SimulatedNetwork {
       ((message, error) => {
         console.error(`[@tw/core/virtual] ${message}:`, error);
       });
+    const timeResolution = options.timeResolution ?? 0;
+    if (!(timeResolution >= 0 && Number.isFinite(timeResolution))) {
+      throw new RangeError(
+        `timeResolution must be a number of seconds >= 0, got ${timeResolution}.`,
+      );
+    }
     this.clock = new VirtualClock(
       () => this.driver.wake(),
       (error) => this.report('A delayed call threw', error),
+      timeResolution,
     );
     const settleTurns = options.settleTurns ?? 3;
     if (!Number.isInteger(settleTurns) || settleTurns < 0) {

@@ -85,6 +85,8 @@ export class VirtualClock implements IReactorTime {
     private readonly onSchedule: () => void,
     /** A call threw: report it; the clock goes on with the next one. */
     private readonly onError: (error: unknown) => void,
+    /** Times of calls are rounded up to a multiple of this (0: exact). */
+    private readonly resolution = 0,
   ) {}
 
   seconds(): number {
@@ -189,7 +191,7 @@ export class VirtualClock implements IReactorTime {
 
   reschedule(call: VirtualDelayedCall, time: number): void {
     this.remove(call);
-    call.time = time > this.now ? Math.max(time, this.nextInstant()) : time;
+    call.time = time > this.now ? this.later(time) : time;
     call.seq = this.nextSeq++;
     this.push(call);
     this.onSchedule();
@@ -203,7 +205,20 @@ export class VirtualClock implements IReactorTime {
    */
   private timeAfter(delay: number): number {
     if (delay <= 0) return this.now;
-    return Math.max(this.now + delay, this.nextInstant());
+    return this.later(this.now + delay);
+  }
+
+  /** A time after now: `time` on the clock's grid (see timeResolution), never the current instant. */
+  private later(time: number): number {
+    const resolution = this.resolution;
+    if (resolution > 0) {
+      // The tolerance keeps a time already on the grid (k × resolution, give or take the
+      // float error of the division) in its own slot instead of the next one.
+      const slot = Math.ceil(time / resolution - 1e-9);
+      const onGrid = slot * resolution;
+      return onGrid > this.now ? onGrid : (slot + 1) * resolution;
+    }
+    return Math.max(time, this.nextInstant());
   }
 
   private nextInstant(): number {
