@@ -24,6 +24,9 @@ export class IRCServerState {
   /** The most users registered at once since the server started (265/266). */
   peakUsers = 0;
   private readonly whowas: WhowasEntry[] = [];
+  /** Registered users with +o and with +i: LUSERS, sent on every registration, reads them. */
+  private operators = 0;
+  private invisible = 0;
 
   constructor(
     /** Case-folds a nick or channel name (the server's CASEMAPPING). */
@@ -41,11 +44,31 @@ export class IRCServerState {
 
   addUser(user: ServerUser): void {
     this.users.set(user.nick, user);
+    this.countModes(user, 1);
     this.peakUsers = Math.max(this.peakUsers, this.users.size);
   }
 
   removeUser(user: ServerUser): void {
-    if (this.users.get(user.nick) === user) this.users.delete(user.nick);
+    if (this.users.get(user.nick) !== user) return;
+    this.users.delete(user.nick);
+    this.countModes(user, -1);
+  }
+
+  /** Set (`on`) or clear a user mode; false when it was already so. */
+  setUserMode(user: ServerUser, mode: string, on: boolean): boolean {
+    const modes = user.modes as Set<string>;
+    if (modes.has(mode) === on) return false;
+    const listed = this.users.get(user.nick) === user;
+    if (listed) this.countModes(user, -1);
+    if (on) modes.add(mode);
+    else modes.delete(mode);
+    if (listed) this.countModes(user, 1);
+    return true;
+  }
+
+  private countModes(user: ServerUser, delta: 1 | -1): void {
+    if (user.modes.has('o')) this.operators += delta;
+    if (user.modes.has('i')) this.invisible += delta;
   }
 
   /** Move `user` to `newNick` in the nick table (remembering the old nick for WHOWAS). */
@@ -107,20 +130,13 @@ export class IRCServerState {
     return seen;
   }
 
-  // Both counted for LUSERS, which every registration sends: forEach, not an iterator.
+  /** Registered operators (LUSERS 252). */
   operatorCount(): number {
-    let n = 0;
-    this.users.forEach((user) => {
-      if (user.isOperator) n++;
-    });
-    return n;
+    return this.operators;
   }
 
+  /** Registered invisible users (LUSERS 251). */
   invisibleCount(): number {
-    let n = 0;
-    this.users.forEach((user) => {
-      if (user.modes.has('i')) n++;
-    });
-    return n;
+    return this.invisible;
   }
 }

@@ -19,8 +19,11 @@ export class ServerUser {
   nick = '*';
   username = '';
   realname = '';
-  /** User modes set: i (invisible), o (operator), w (wallops). */
-  readonly modes = new Set<string>();
+  /**
+   * User modes set: i (invisible), o (operator), w (wallops). Changed through
+   * IRCServerState.setUserMode, which keeps the LUSERS counts.
+   */
+  readonly modes: ReadonlySet<string> = new Set<string>();
   away: string | null = null;
   /** The SASL account name, or null when not logged in. */
   account: string | null = null;

@@ -118,6 +118,29 @@ describe('operators', () => {
     expect(noPortal.lines()).toEqual([':irc.test 491 x :No O-lines for your host']);
   });
 
+  it('LUSERS counts follow +i, -i, OPER, nick changes and quits', () => {
+    const server = new TestServer({ operatorPortal: operatorPortal() });
+    const a = server.register('a');
+    const b = server.register('b');
+    const c = server.register('c');
+    const counts = (): string[] => {
+      a.lines();
+      a.send('LUSERS');
+      return a.lines().filter((line) => / 25[12] /.test(line));
+    };
+    b.send('MODE b +i', 'MODE b +i');
+    c.send('MODE c +i', 'OPER root toor', 'NICK cc');
+    expect(counts()).toEqual([
+      ':irc.test 251 a :There are 1 users and 2 invisible on 1 servers',
+      ':irc.test 252 a 1 :operator(s) online',
+    ]);
+    b.send('MODE b -i');
+    c.send('MODE cc -o');
+    expect(counts()).toEqual([':irc.test 251 a :There are 2 users and 1 invisible on 1 servers']);
+    c.send('OPER root toor', 'QUIT :bye');
+    expect(counts()).toEqual([':irc.test 251 a :There are 2 users and 0 invisible on 1 servers']);
+  });
+
   it('WALLOPS: operators only, delivered to users with +w', () => {
     const server = new TestServer({ operatorPortal: operatorPortal() });
     const oper = server.register('oper');

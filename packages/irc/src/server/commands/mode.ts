@@ -211,10 +211,7 @@ function userMode(conn: IRCServerProtocol, target: string, rest: readonly string
     }
     // +o only through OPER.
     if (mode === 'o' && adding) continue;
-    if (user.modes.has(mode) === adding) continue;
-    if (adding) user.modes.add(mode);
-    else user.modes.delete(mode);
-    applied.push({ adding, mode });
+    if (conn.server.state.setUserMode(user, mode, adding)) applied.push({ adding, mode });
   }
   if (unknown) conn.numeric(Numerics.ERR_UMODEUNKNOWNFLAG, 'Unknown MODE flag');
   for (const params of formatModeChanges(applied, Infinity)) {

@@ -20,8 +20,7 @@ export const operatorCommands: CommandGroup = {
           result.logout();
           if (conn.state !== 'registered') return;
           const user = conn.user;
-          if (!user.modes.has('o')) {
-            user.modes.add('o');
+          if (conn.server.state.setUserMode(user, 'o', true)) {
             conn.send({ source: user.mask, command: 'MODE', params: [user.nick, '+o'] });
           }
           conn.numeric(Numerics.RPL_YOUREOPER, 'You are now an IRC operator');
