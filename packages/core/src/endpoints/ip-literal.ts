@@ -9,7 +9,9 @@ const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 /** True for a dotted-quad IPv4 address such as `127.0.0.1`. */
 export function isIPv4Literal(host: string): boolean {
-  return IPV4_PATTERN.test(host);
+  // Host names (asked on every connect) rarely start with a digit: no regex for them.
+  const first = host.charCodeAt(0);
+  return first >= 0x30 && first <= 0x39 && IPV4_PATTERN.test(host);
 }
 
 /** True for an IPv6 address such as `::1`, `fe80::1%eth0` or `::ffff:127.0.0.1` (no brackets). */
