@@ -120,6 +120,7 @@ export {
   type TCPClientEndpointOptions,
 } from './endpoints/tcp.js';
 export { TLSServerEndpoint, TLSClientEndpoint } from './endpoints/tls.js';
+export { HAProxyServerEndpoint, haproxyServerParser } from './endpoints/haproxy.js';
 export {
   UNIXServerEndpoint,
   UNIXClientEndpoint,

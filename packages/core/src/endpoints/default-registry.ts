@@ -6,6 +6,7 @@ import {
   tlsClientParser,
   unixClientParser,
 } from './client-parsers.js';
+import { haproxyServerParser } from './haproxy.js';
 import {
   EndpointRegistry,
   type ClientEndpointParser,
@@ -19,7 +20,10 @@ import {
   unixServerParser,
 } from './server-parsers.js';
 
-/** A registry holding the built-in schemes: tcp, tcp6, tls, ssl (= tls), unix — for servers and clients. */
+/**
+ * A registry holding the built-in schemes: tcp, tcp6, tls, ssl (= tls), unix — for servers and
+ * clients — and haproxy (a server endpoint wrapping another with the PROXY protocol).
+ */
 export function createDefaultEndpointRegistry(): EndpointRegistry {
   const registry = new EndpointRegistry();
   registry.registerServerEndpointParser('tcp', tcpServerParser);
@@ -27,6 +31,7 @@ export function createDefaultEndpointRegistry(): EndpointRegistry {
   registry.registerServerEndpointParser('tls', tlsServerParser);
   registry.registerServerEndpointParser('ssl', tlsServerParser);
   registry.registerServerEndpointParser('unix', unixServerParser);
+  registry.registerServerEndpointParser('haproxy', haproxyServerParser);
   registry.registerClientEndpointParser('tcp', tcpClientParser);
   registry.registerClientEndpointParser('tcp6', tcp6ClientParser);
   registry.registerClientEndpointParser('tls', tlsClientParser);

@@ -21,6 +21,8 @@ export interface EndpointParseContext {
    * that declares no `positional` names.
    */
   readonly values: Readonly<Record<string, string>>;
+  /** The registry parsing it: a wrapping scheme (`haproxy:…`) builds its inner endpoint with it. */
+  readonly registry: EndpointRegistry;
 }
 
 /**
@@ -118,12 +120,12 @@ export class EndpointRegistry {
 
   /** Build a server endpoint from a description such as `"tcp:8080:interface=127.0.0.1"`. */
   serverFromString(reactor: IReactor, description: string): IStreamServerEndpoint {
-    return build(this.servers, 'server', reactor, description);
+    return build(this, this.servers, 'server', reactor, description);
   }
 
   /** Build a client endpoint from a description such as `"tcp:host=example.org:port=6667"`. */
   clientFromString(reactor: IReactor, description: string): IStreamClientEndpoint {
-    return build(this.clients, 'client', reactor, description);
+    return build(this, this.clients, 'client', reactor, description);
   }
 }
 
@@ -146,6 +148,7 @@ function register<E>(
 }
 
 function build<E>(
+  registry: EndpointRegistry,
   parsers: Map<string, EndpointParser<E>>,
   kind: 'server' | 'client',
   reactor: IReactor,
@@ -170,7 +173,13 @@ function build<E>(
     }
   }
   const values = bindArguments(description, scheme, parser, parsed.args, parsed.kwargs);
-  return parser.parse(reactor, parsed.args, parsed.kwargs, { kind, scheme, description, values });
+  return parser.parse(reactor, parsed.args, parsed.kwargs, {
+    kind,
+    scheme,
+    description,
+    values,
+    registry,
+  });
 }
 
 function bindArguments(

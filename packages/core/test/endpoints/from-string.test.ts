@@ -126,7 +126,7 @@ describe('serverFromString', () => {
       UnknownEndpointSchemeError,
     );
     expect(() => serverFromString(new FakeReactor().asReactor(), 'quic:443')).toThrow(
-      /unknown server endpoint scheme "quic"\. Registered server schemes: ssl, tcp, tcp6, tls, unix/,
+      /unknown server endpoint scheme "quic"\. Registered server schemes: haproxy, ssl, tcp, tcp6, tls, unix/,
     );
   });
 
