@@ -70,6 +70,9 @@ export function formatTable(
 
 /** A command that reaches `listening` when its plugin gives none: `tw connect <endpoint>`. */
 export function genericConnectHint(listening: PluginListening): string {
+  if (safeParse(listening.endpoint)?.scheme === 'haproxy') {
+    return '(PROXY protocol only: for a proxy such as the web bridge)';
+  }
   if (listening.clientEndpoint === null) return formatAddress(listening.address);
   return `${listening.twCommand} connect ${shellQuote(listening.clientEndpoint)}`;
 }
@@ -80,6 +83,8 @@ export function genericConnectHint(listening: PluginListening): string {
  * certificates a data directory holds).
  */
 export function clientEndpointFor(endpoint: string, address: Address): string | null {
+  // A haproxy: port wants a PROXY header first: no plain client gets through.
+  if (safeParse(endpoint)?.scheme === 'haproxy') return null;
   if (address.family === 'UNIX') {
     return address.path === null ? null : `unix:path=${quoteStringArgument(address.path)}`;
   }

@@ -37,7 +37,12 @@ describe('config files', () => {
   it('the default config puts every service on loopback at its offset from the port base', () => {
     const config = defaultConfig('/data', 7000);
     const listens = config.services.flatMap((service) => service.options!['listen'] as string[]);
-    expect(listens.every((endpoint) => endpoint.includes('interface=127.0.0.1'))).toBe(true);
+    // Ports on loopback; the IRC bridge's Unix socket only its owner may open.
+    const ports = listens.filter((endpoint) => !endpoint.startsWith('haproxy:'));
+    expect(ports.every((endpoint) => endpoint.includes('interface=127.0.0.1'))).toBe(true);
+    expect(listens.filter((endpoint) => endpoint.startsWith('haproxy:'))).toEqual([
+      'haproxy:unix:/data/irc-bridge.sock:mode=600',
+    ]);
     expect(listens).toContain('tcp:7000:interface=127.0.0.1');
     expect(listens).toContain(
       'tls:7443:interface=127.0.0.1:privateKey=/data/tls/localhost.key:certKey=/data/tls/localhost.crt',
@@ -45,7 +50,7 @@ describe('config files', () => {
     expect(
       defaultConfig('/data', 0)
         .services.flatMap((s) => s.options!['listen'] as string[])
-        .every((e) => /^(tcp|tls):0:/.test(e)),
+        .every((e) => /^(tcp|tls):0:/.test(e) || e.startsWith('haproxy:unix:')),
     ).toBe(true);
   });
 });
@@ -68,6 +73,8 @@ describe('the table', () => {
       "tw connect 'tls:host=127.0.0.1:port=7000:caCerts=/my certs/c.pem'",
     );
     expect(hint('unix:/tmp/s', unixAddress('/tmp/s'))).toBe('tw connect unix:path=/tmp/s');
+    // A PROXY-protocol port answers no plain client: no command to copy, a word on what it is.
+    expect(hint('haproxy:unix:/tmp/s', unixAddress('/tmp/s'))).toMatch(/^\(PROXY protocol only/);
   });
 
   it('aligns its columns', () => {

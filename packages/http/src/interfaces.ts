@@ -81,6 +81,8 @@ export interface IRequest {
   registerProducer(producer: IPushProducer | IPullProducer, streaming: boolean): void;
   unregisterProducer(): void;
   getClientAddress(): Address;
+  /** The server's own address the request came in on (Twisted's getHost()). */
+  getHost(): Address;
   /** 'host' header value, or the server's address. */
   getRequestHostname(): string;
   isSecure(): boolean;

@@ -49,6 +49,8 @@ export interface WebPluginOptions extends Record<string, unknown> {
   bridgeMaxConnections?: number;
   /** Page origins allowed to use the bridges besides the site's own (e.g. https://chat.example). */
   bridgeOrigins?: string[];
+  /** 'v1' or 'v2': the bridges start each connection with a PROXY header naming the browser. */
+  bridgeProxyProtocol?: string;
 }
 
 /** Where `tw web` listens without --listen. */
@@ -111,6 +113,11 @@ const webPlugin: TwPlugin<WebPluginOptions> = {
       name: 'bridgeOrigins',
       type: 'string[]',
       help: "page origins allowed to open the bridges besides the site's own (e.g. https://chat.example)",
+    },
+    {
+      name: 'bridgeProxyProtocol',
+      type: 'string',
+      help: 'v1 or v2: start each bridged connection with a PROXY protocol header naming the browser, for a server listening on haproxy:… (it then sees browsers, not the bridge)',
     },
   ],
 
@@ -175,6 +182,15 @@ async function mountAll(
       `must be a whole number >= 1, got ${maxConnections}.`,
     );
   }
+  const proxyProtocol = options.bridgeProxyProtocol;
+  if (proxyProtocol !== undefined && proxyProtocol !== 'v1' && proxyProtocol !== 'v2') {
+    throw new InvalidPluginOptionValueError(
+      'web',
+      'bridgeProxyProtocol',
+      optionFlagName('bridgeProxyProtocol'),
+      `must be v1 or v2, got ${JSON.stringify(proxyProtocol)}.`,
+    );
+  }
   // Shallow paths first, so /irc/ws goes inside the directory mounted at /irc.
   const byDepth = (a: MountSpec, b: MountSpec): number => a.segments.length - b.segments.length;
   for (const spec of mounts.sort(byDepth)) {
@@ -195,6 +211,7 @@ async function mountAll(
           maxConnections,
           allowedOrigins: options.bridgeOrigins ?? [],
           log: context.log,
+          ...(proxyProtocol === undefined ? {} : { proxyProtocol }),
         }),
       );
     } catch (error) {

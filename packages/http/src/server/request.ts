@@ -205,6 +205,10 @@ export class Request implements IRequest, IConsumer {
     return this.channel.transport.getPeer();
   }
 
+  getHost(): Address {
+    return this.channel.transport.getHost();
+  }
+
   getRequestHostname(): string {
     const host = this.requestHeaders.getHeader('host');
     if (host !== null && host !== '') {

@@ -7,6 +7,8 @@ import { WebSocketWrappedProtocol, type WebSocketAddress } from './websocket-tra
 export interface WebSocketSessionInfo extends WebSocketHandshakeInfo {
   /** The peer's stream address (TCP, TLS, …). */
   readonly peer: Address;
+  /** Our own stream address the peer connected to (the server's, on a server). */
+  readonly local?: Address;
 }
 
 /** Builds the handler for one connection, or returns null to refuse it (403 on a server). */

@@ -52,6 +52,8 @@ export class WebSocketBridgeSession implements WebSocketHandler {
     /** Told once, when the WebSocket is gone: frees the connection slot. */
     private readonly onGone: () => void,
     private readonly peer: string,
+    /** Written to the server before anything else (a PROXY protocol header), or null. */
+    private readonly preamble: Uint8Array | null = null,
   ) {}
 
   onOpen(connection: WebSocketConnection): void {
@@ -70,6 +72,7 @@ export class WebSocketBridgeSession implements WebSocketHandler {
           return;
         }
         this.backend = backend;
+        if (this.preamble !== null) backend.transport!.write(this.preamble);
         this.link(connection, backend);
         connection.resumeReading();
       },

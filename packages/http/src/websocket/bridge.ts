@@ -2,6 +2,8 @@ import {
   Logger,
   TwError,
   clientFromString,
+  formatProxyHeaderV1,
+  formatProxyHeaderV2,
   type Address,
   type ILogger,
   type IReactor,
@@ -44,6 +46,12 @@ export interface WebSocketBridgeOptions {
   readonly subprotocols?: readonly string[];
   /** Where connects and failures are logged (default namespace `tw.http.bridge`). */
   readonly log?: ILogger;
+  /**
+   * Start each relayed connection with a PROXY protocol header ('v1' text or 'v2' binary) that
+   * names the browser's address, for a server listening on `haproxy:…`: it then sees every
+   * browser's own address instead of the bridge's (default: no header).
+   */
+  readonly proxyProtocol?: 'v1' | 'v2';
 }
 
 /** A bridge option out of range. */
@@ -102,6 +110,7 @@ export class WebSocketBridgeResource implements IResource {
   private readonly log: ILogger;
   private readonly perPeer = new Map<string, number>();
   private active = 0;
+  private readonly proxyProtocol: 'v1' | 'v2' | undefined;
 
   constructor(options: WebSocketBridgeOptions) {
     this.endpoint =
@@ -124,6 +133,12 @@ export class WebSocketBridgeResource implements IResource {
       DEFAULT_BRIDGE_MAX_MESSAGE_SIZE,
     );
     this.log = options.log ?? new Logger('tw.http.bridge');
+    if (options.proxyProtocol !== undefined && !['v1', 'v2'].includes(options.proxyProtocol)) {
+      throw new WebSocketBridgeOptionError(
+        `WebSocketBridgeResource: proxyProtocol must be 'v1' or 'v2', got ${String(options.proxyProtocol)}.`,
+      );
+    }
+    this.proxyProtocol = options.proxyProtocol;
     const allowed = new Set(options.allowedOrigins ?? []);
     const checkOrigin =
       options.checkOrigin ??
@@ -179,6 +194,36 @@ export class WebSocketBridgeResource implements IResource {
       if (left === 0) this.perPeer.delete(peer);
       else this.perPeer.set(peer, left);
     };
-    return new WebSocketBridgeSession(this.endpoint, this.log, release, peer);
+    const preamble =
+      this.proxyProtocol === undefined
+        ? null
+        : proxyHeaderFor(this.proxyProtocol, session.peer, session.local ?? null);
+    return new WebSocketBridgeSession(this.endpoint, this.log, release, peer, preamble);
   }
+}
+
+/**
+ * The PROXY header for a browser at `source` that reached us at `destination`; a connection the
+ * header cannot describe (not TCP, or addresses of two families) is sent as UNKNOWN / LOCAL, so
+ * the server falls back to the bridge's own address.
+ */
+function proxyHeaderFor(
+  version: 'v1' | 'v2',
+  source: Address,
+  destination: Address | null,
+): Uint8Array {
+  const describable =
+    destination !== null &&
+    (source.family === 'IPv4' || source.family === 'IPv6') &&
+    source.family === destination.family &&
+    source.type === 'TCP' &&
+    destination.type === 'TCP';
+  if (version === 'v1') {
+    return formatProxyHeaderV1(
+      describable ? { source, destination } : { source: null, destination: null },
+    );
+  }
+  return formatProxyHeaderV2(
+    describable ? { source, destination } : { command: 'LOCAL', source: null, destination: null },
+  );
 }

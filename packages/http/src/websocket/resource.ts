@@ -84,6 +84,7 @@ export class WebSocketResource implements IResource {
       negotiated,
       request.isSecure(),
       request.getClientAddress(),
+      request.getHost(),
     );
     const { protocol } = buildServerWebSocket(this.application, negotiated, session, this.options);
     if (protocol === null)

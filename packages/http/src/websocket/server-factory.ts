@@ -82,6 +82,7 @@ export function serverSessionInfo(
   negotiated: Extract<ServerHandshakeResult, { ok: true }>,
   secure: boolean,
   peer: Address,
+  local: Address,
 ): WebSocketSessionInfo {
   return {
     scheme: secure ? 'wss' : 'ws',
@@ -91,6 +92,7 @@ export function serverSessionInfo(
     extensions: negotiated.deflate?.responseHeader ?? null,
     headers: request.headers,
     peer,
+    local,
   };
 }
 
@@ -147,6 +149,7 @@ export class WebSocketServerHandshakeProtocol extends Protocol {
       negotiated,
       isSecureTransport(this.transport),
       this.transport.getPeer(),
+      this.transport.getHost(),
     );
     const { protocol } = buildServerWebSocket(this.application, negotiated, session, this.options);
     if (protocol === null) return this.refuse(403, 'The application refused this WebSocket.', []);

@@ -103,6 +103,9 @@ export class FakeRequest implements IRequest {
   getClientAddress() {
     return ipv4Address('TCP', '127.0.0.1', 1234);
   }
+  getHost() {
+    return ipv4Address('TCP', '127.0.0.1', 8080);
+  }
   getRequestHostname(): string {
     return 'localhost';
   }

@@ -7,6 +7,7 @@ import {
   Factory,
   LineReceiver,
   Protocol,
+  serverFromString,
   type Failure,
   type IListeningPort,
   type NodeReactor,
@@ -49,6 +50,15 @@ class LineServer extends LineReceiver {
 
   override connectionLost(reason: Failure): void {
     this.resolveLost(reason);
+  }
+}
+
+/** Says where the connection comes from (getPeer()), then keeps still. */
+class PeerTeller extends Protocol {
+  override connectionMade(): void {
+    const peer = this.transport.getPeer();
+    const where = 'host' in peer ? `${peer.host}:${peer.port}` : peer.family;
+    this.transport.write(new TextEncoder().encode(`you are ${where}\n`));
   }
 }
 
@@ -216,5 +226,39 @@ describe('WebSocketBridgeResource', () => {
       () =>
         new WebSocketBridgeResource({ reactor, target: 'tcp:host=a:port=1', maxConnections: 0 }),
     ).toThrow(WebSocketBridgeOptionError);
+    expect(
+      () =>
+        new WebSocketBridgeResource({
+          reactor,
+          target: 'tcp:host=a:port=1',
+          proxyProtocol: 'v3' as 'v1',
+        }),
+    ).toThrow(WebSocketBridgeOptionError);
   });
+
+  it.each(['v1', 'v2'] as const)(
+    'with proxyProtocol %s, a server on haproxy: sees the browser, not the bridge',
+    async (version) => {
+      // Tells each connection the address it came from, as the server sees it.
+      const whoAmI = await serverFromString(reactor, 'haproxy:tcp:0:interface=127.0.0.1').listen(
+        Factory.forProtocol(() => new PeerTeller()),
+      );
+      try {
+        const address = whoAmI.getHost();
+        const url = bridge(`proxied-${version}`, {
+          target: `tcp:host=127.0.0.1:port=${address.family === 'IPv4' ? address.port : 0}`,
+          proxyProtocol: version,
+        });
+        const client = open(url);
+        await client.opened;
+        await client.waitFor('\n');
+        const browser = client.ws as WebSocket & { _socket: { localPort: number } };
+        expect(client.text()).toBe(`you are 127.0.0.1:${browser._socket.localPort}\n`);
+        client.ws.close();
+        await client.closed;
+      } finally {
+        await whoAmI.stopListening();
+      }
+    },
+  );
 });

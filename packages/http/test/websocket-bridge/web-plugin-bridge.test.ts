@@ -135,6 +135,7 @@ describe('tw web --mount and --bridge', () => {
       makeServiceError({ mount: [`/x=${join(dir, 'missing')}`] }),
       makeServiceError({ bridge: ['/ws=nonsense:1'] }),
       makeServiceError({ bridge: ['/ws=tcp:host=127.0.0.1:port=1'], bridgeMaxConnections: 0 }),
+      makeServiceError({ bridge: ['/ws=tcp:host=127.0.0.1:port=1'], bridgeProxyProtocol: 'v9' }),
     ]);
     for (const problem of problems) {
       expect(isTwError(problem, 'TW_PLUGIN_OPTION_INVALID') || isTwError(problem)).toBe(true);
@@ -145,6 +146,7 @@ describe('tw web --mount and --bridge', () => {
       expect.stringMatching(/--mount.*nothing at/),
       expect.stringMatching(/--bridge.*nonsense/),
       expect.stringMatching(/--bridge-max-connections.*>= 1/),
+      expect.stringMatching(/--bridge-proxy-protocol.*v1 or v2/),
     ]);
   });
 
