@@ -20,6 +20,8 @@ export {
   type ResolvedSSHServerOptions,
   type DirectTcpipRequest,
   type ForwardingPolicy,
+  type RemoteForwardRequest,
+  type RemoteForwardingPolicy,
   DEFAULT_ACCEPTED_ENV,
 } from './server/options.js';
 export {

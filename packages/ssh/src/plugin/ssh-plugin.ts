@@ -45,6 +45,7 @@ export interface SSHPluginOptions extends Record<string, unknown> {
   readonly passwordFile?: string;
   readonly exec: string;
   readonly allowForwarding: readonly string[];
+  readonly allowRemoteForwarding: boolean;
   readonly sftp: boolean;
   readonly homeDir?: string;
   readonly maxAuthAttempts: number;
@@ -94,6 +95,12 @@ export const sshPlugin: TwPlugin<SSHPluginOptions> = {
       type: 'string[]',
       help: 'direct-tcpip (ssh -L/-W) destinations allowed, as host:port (* for any host or port); none by default',
       default: [],
+    },
+    {
+      name: 'allowRemoteForwarding',
+      type: 'boolean',
+      help: 'let users forward a port of this host back to them (ssh -R), on the loopback address, ports 1024 and up',
+      default: false,
     },
     {
       name: 'sftp',
@@ -162,6 +169,7 @@ export const sshPlugin: TwPlugin<SSHPluginOptions> = {
         ? [sftpSubsystem({ filesystemFor: ({ username }) => homeFor(username) })]
         : [],
       forwardingPolicy: forwardingPolicyFromPatterns(options.allowForwarding),
+      remoteForwardingPolicy: options.allowRemoteForwarding ? () => true : null,
       maxAuthAttempts: options.maxAuthAttempts,
       maxConnectionsPerPeer:
         options.maxConnectionsPerPeer > 0 ? options.maxConnectionsPerPeer : null,

@@ -19,6 +19,22 @@ export interface DirectTcpipRequest {
 /** Decides whether a direct-tcpip request may go ahead. */
 export type ForwardingPolicy = (request: DirectTcpipRequest, avatar: unknown) => boolean;
 
+/** A client's tcpip-forward request (`ssh -R`), RFC 4254 §7.1: listen here, forward back. */
+export interface RemoteForwardRequest {
+  /**
+   * The address the client asked to bind: '' (every address), 'localhost', or an address. Only
+   * honoured with `gatewayPorts`; otherwise the loopback address is bound whatever it says.
+   */
+  readonly bindAddress: string;
+  /** The port to listen on; 0 lets the system pick (the client is told which). */
+  readonly bindPort: number;
+  /** The name the user authenticated as. */
+  readonly username: string;
+}
+
+/** Decides whether a tcpip-forward request may go ahead. */
+export type RemoteForwardingPolicy = (request: RemoteForwardRequest, avatar: unknown) => boolean;
+
 /** Options of SSHServerFactory. Times are seconds of reactor time. */
 export interface SSHServerOptions {
   /** Host private keys (OpenSSH or PEM text/Buffers, or loadOrCreateHostKeys' result). */
@@ -33,6 +49,18 @@ export interface SSHServerOptions {
   readonly subsystems?: readonly (SubsystemHandler | SFTPSubsystemHandler)[];
   /** direct-tcpip forwarding: refused unless a policy is given and says yes. */
   readonly forwardingPolicy?: ForwardingPolicy | null;
+  /**
+   * Remote forwarding (`ssh -R`, tcpip-forward): refused unless a policy is given and says yes.
+   * Ports below 1024 are always refused.
+   */
+  readonly remoteForwardingPolicy?: RemoteForwardingPolicy | null;
+  /**
+   * Listen on the address a remote-forwarding client asks for (sshd's GatewayPorts yes);
+   * default false: always on the loopback address.
+   */
+  readonly gatewayPorts?: boolean;
+  /** Remote-forwarded ports one connection may hold; default 10. */
+  readonly maxRemoteForwards?: number;
   /** Text shown to the client before authentication. */
   readonly banner?: string;
   /** The software part of our version string; default 'tw_ssh'. */
@@ -63,6 +91,8 @@ export interface ResolvedSSHServerOptions {
   readonly maxAuthAttempts: number;
   readonly loginGraceTime: number;
   readonly maxChannels: number;
+  readonly maxRemoteForwards: number;
+  readonly gatewayPorts: boolean;
   readonly maxConnectionsPerPeer: number | null;
   readonly idleTimeout: number | null;
   readonly keepaliveInterval: number;
@@ -78,6 +108,8 @@ export function resolveServerOptions(options: SSHServerOptions): ResolvedSSHServ
     maxAuthAttempts: options.maxAuthAttempts ?? 6,
     loginGraceTime: options.loginGraceTime ?? 120,
     maxChannels: options.maxChannels ?? 10,
+    maxRemoteForwards: options.maxRemoteForwards ?? 10,
+    gatewayPorts: options.gatewayPorts ?? false,
     maxConnectionsPerPeer:
       options.maxConnectionsPerPeer === undefined ? 10 : options.maxConnectionsPerPeer,
     idleTimeout: options.idleTimeout === undefined ? 3600 : options.idleTimeout,

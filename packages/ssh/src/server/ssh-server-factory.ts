@@ -9,11 +9,12 @@ import {
 import type { Socket } from 'node:net';
 
 import ssh2 from 'ssh2';
-import type { Connection, ServerChannel, Session, TcpipRequestInfo } from 'ssh2';
+import type { Connection, ServerChannel, Session, TcpipBindInfo, TcpipRequestInfo } from 'ssh2';
 
 import { TransportDuplex, TransportDuplexProtocol } from '../stream/transport-duplex.js';
 import { SSHAuthenticator } from './authenticator.js';
 import { handleDirectTcpip } from './direct-tcpip.js';
+import { RemoteForwards } from './remote-forwarding.js';
 import type { HostKey } from './host-keys.js';
 import {
   describePeer,
@@ -36,6 +37,8 @@ export class SSHServerProtocol extends TransportDuplexProtocol {
   private openChannels = 0;
   private timers: IDelayedCall[] = [];
   private idleCall: IDelayedCall | null = null;
+  /** `ssh -R` listening ports, made on the first tcpip-forward request. */
+  private remoteForwards: RemoteForwards | null = null;
 
   constructor(private readonly serverFactory: SSHServerFactory) {
     super((duplex) => serverFactory.inject(duplex, this));
@@ -54,6 +57,7 @@ export class SSHServerProtocol extends TransportDuplexProtocol {
   }
 
   override connectionLost(reason: Parameters<TransportDuplexProtocol['connectionLost']>[0]): void {
+    this.remoteForwards?.closeAll();
     for (const timer of this.timers) if (timer.active()) timer.cancel();
     if (this.idleCall?.active() === true) this.idleCall.cancel();
     this.timers = [];
@@ -94,6 +98,24 @@ export class SSHServerProtocol extends TransportDuplexProtocol {
         reject();
       }
     });
+    // Global requests (ssh2 asks only once authenticated): tcpip-forward and its cancel.
+    client.on(
+      'request',
+      (
+        accept: ((port?: number) => void) | undefined,
+        reject: (() => void) | undefined,
+        name: string,
+        info: TcpipBindInfo,
+      ) => {
+        const user = authenticator.user;
+        if (user === null || !this.connected) {
+          reject?.();
+          return;
+        }
+        this.remoteForwards ??= this.makeRemoteForwards(client, user);
+        this.remoteForwards.request(accept, reject, name, info);
+      },
+    );
     client.on('error', (error: Error) => {
       this.serverFactory.log.debug('SSH connection from {peer}: {error}', {
         peer: describePeer(peer),
@@ -117,6 +139,25 @@ export class SSHServerProtocol extends TransportDuplexProtocol {
       avatar: user.avatar,
       log: this.serverFactory.log,
       peer,
+      mayOpenChannel: () => this.openChannels < settings.maxChannels,
+      channelOpened: (channel) => this.countChannel(channel),
+    });
+  }
+
+  private makeRemoteForwards(
+    client: Connection,
+    user: { username: string; avatar: unknown },
+  ): RemoteForwards {
+    const settings = this.serverFactory.settings;
+    return new RemoteForwards({
+      reactor: this.serverFactory.reactor,
+      client,
+      policy: this.serverFactory.options.remoteForwardingPolicy,
+      gatewayPorts: settings.gatewayPorts,
+      maxForwards: settings.maxRemoteForwards,
+      username: user.username,
+      avatar: user.avatar,
+      log: this.serverFactory.log,
       mayOpenChannel: () => this.openChannels < settings.maxChannels,
       channelOpened: (channel) => this.countChannel(channel),
     });
@@ -200,7 +241,8 @@ export class SSHServerProtocol extends TransportDuplexProtocol {
  * A @tw/core Factory for SSH servers on ssh2:
  * `endpoint.listen(new SSHServerFactory(reactor, { hostKeys, portal, sessionFactory }))`.
  * Authentication goes through the cred portal; session channels go to the session factory;
- * subsystems to their handlers; direct-tcpip only where the forwarding policy allows it.
+ * subsystems to their handlers; direct-tcpip (`ssh -L`) and tcpip-forward (`ssh -R`) only where
+ * their policies allow them.
  */
 export class SSHServerFactory extends Factory<SSHServerProtocol> {
   readonly settings: ResolvedSSHServerOptions;

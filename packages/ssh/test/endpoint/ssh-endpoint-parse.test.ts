@@ -68,6 +68,7 @@ describe('ssh: endpoint descriptions', () => {
         kind: 'client' as const,
         scheme: 'ssh',
         description: 'ssh:…',
+        registry: new EndpointRegistry(),
         values: {
           host: 'example.org',
           port: '2222',

@@ -1,7 +1,7 @@
 /**
  * OpenSSH's `ssh` (openssh-client) against `tw ssh`: public-key and password logins, a refused
  * password, exec with stdout/stderr/exit status, the command shell with and without a pty,
- * and direct-tcpip (ssh -W) refused by default and relayed when allowed.
+ * direct-tcpip (ssh -W, -L) and tcpip-forward (ssh -R) refused by default and relayed when allowed.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -126,6 +126,21 @@ describe.skipIf(!present)('OpenSSH ssh against tw ssh (command shell)', () => {
     expect(result.code).toBe(255);
     expect(result.stderr).toMatch(/administratively prohibited|open failed/);
   });
+
+  it('refuses remote forwarding (ssh -R) by default', async () => {
+    const port = await freeTCPPort();
+    const result = await ssh([
+      ...server.sshOptions,
+      '-N',
+      '-o',
+      'ExitOnForwardFailure=yes',
+      '-R',
+      `127.0.0.1:${port}:127.0.0.1:${server.port}`,
+      'demo@127.0.0.1',
+    ]);
+    expect(result.code).toBe(255);
+    expect(result.stderr).toMatch(/remote port forwarding failed/);
+  });
 });
 
 describe.skipIf(!present)('OpenSSH ssh -W through tw ssh with forwarding allowed', () => {
@@ -136,7 +151,10 @@ describe.skipIf(!present)('OpenSSH ssh -W through tw ssh with forwarding allowed
     echo = createServer((socket) => socket.pipe(socket));
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     echoPort = (echo.address() as { port: number }).port;
-    server = await startTwSSH({ allowForwarding: [`127.0.0.1:${echoPort}`] });
+    server = await startTwSSH({
+      allowForwarding: [`127.0.0.1:${echoPort}`],
+      allowRemoteForwarding: true,
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -169,6 +187,26 @@ describe.skipIf(!present)('OpenSSH ssh -W through tw ssh with forwarding allowed
     try {
       await child.waitForPort(localPort);
       expect(await exchangeOverTCP(localPort, 'hello through -L\n')).toBe('hello through -L\n');
+    } finally {
+      await child.stop();
+    }
+  });
+
+  it('forwards a port of the server back to the client (ssh -R)', async () => {
+    const remotePort = await freeTCPPort();
+    const child = startPeerProcess('ssh', [
+      ...server.sshOptions,
+      '-N',
+      '-o',
+      'ExitOnForwardFailure=yes',
+      '-R',
+      `127.0.0.1:${remotePort}:127.0.0.1:${echoPort}`,
+      'demo@127.0.0.1',
+    ]);
+    try {
+      // tw ssh listens on remotePort; what arrives there goes to ssh, which relays it to echo.
+      await child.waitForPort(remotePort);
+      expect(await exchangeOverTCP(remotePort, 'hello through -R\n')).toBe('hello through -R\n');
     } finally {
       await child.stop();
     }

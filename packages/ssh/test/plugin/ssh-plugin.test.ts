@@ -22,6 +22,7 @@ const options = (extra: Partial<SSHPluginOptions> = {}): SSHPluginOptions => ({
   listen: ['tcp:0:interface=127.0.0.1'],
   exec: 'shell',
   allowForwarding: [],
+  allowRemoteForwarding: false,
   sftp: true,
   maxAuthAttempts: 6,
   maxConnectionsPerPeer: 10,

@@ -47,6 +47,7 @@ export async function startTwSSH(
       listen: ['tcp:0:interface=127.0.0.1'],
       exec: 'shell',
       allowForwarding: [],
+      allowRemoteForwarding: false,
       sftp: true,
       maxAuthAttempts: 6,
       maxConnectionsPerPeer: 10,
