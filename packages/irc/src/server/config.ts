@@ -84,6 +84,8 @@ export interface IRCServerConfig {
   readonly maxConnectionsPerAddress: number;
   /** Entries kept in WHOWAS history (oldest dropped first). */
   readonly whowasHistory: number;
+  /** Nicks one client may watch with IRCv3 MONITOR (ISUPPORT MONITOR=). */
+  readonly monitorLimit: number;
   /** Connection password (PASS); null = none required. */
   readonly password: string | null;
   /** OPER name password → `portal.login(new UsernamePassword(name, password), null, 'irc.operator')`. */
@@ -155,6 +157,7 @@ export function defaultIRCServerConfig(overrides: IRCServerConfigInput = {}): IR
     utf8Only: false,
     maxConnectionsPerAddress: 10,
     whowasHistory: 1000,
+    monitorLimit: 100,
     password: null,
     operatorPortal: null,
     accountPortal: null,
@@ -182,6 +185,7 @@ const WHOLE_NUMBER_MINIMUMS: ReadonlyArray<[keyof IRCServerConfig, number]> = [
   ['maxTagBytes', 2],
   ['maxConnectionsPerAddress', 0],
   ['whowasHistory', 0],
+  ['monitorLimit', 1],
 ];
 
 /**

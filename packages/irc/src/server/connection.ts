@@ -297,6 +297,7 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
     this.server.state.addUser(this.user);
     this.schedulePing(config.pingInterval);
     sendWelcome(this);
+    this.server.presenceChanged(this.user.nick, this.user);
   }
 
   private schedulePing(delay: number): void {
@@ -387,6 +388,8 @@ export class IRCServerProtocol extends Protocol implements IPushProducer, IRCCli
     for (const channel of [...user.channels]) server.state.leaveChannel(user, channel);
     server.state.rememberNick(user, server.unixNow());
     server.state.removeUser(user);
+    server.monitor.clear(user);
+    server.presenceChanged(user.nick, null);
   }
 
   override connectionLost(reason: Failure): void {

@@ -17,6 +17,7 @@ export function isupportTokens(config: IRCServerConfig): string[] {
     `KICKLEN=${config.kickLen}`,
     `MAXLIST=beI:${config.maxListEntries}`,
     `MODES=${config.maxModesPerCommand}`,
+    `MONITOR=${config.monitorLimit}`,
     `NETWORK=${config.network.replace(/\s/g, '')}`,
     `NAMELEN=${config.realnameLen}`,
     `NICKLEN=${config.nickLen}`,

@@ -82,7 +82,13 @@ export const registrationCommands: CommandGroup = {
         { source: old, command: 'NICK', params: [nick], account: user.account },
         true,
       );
+      const oldNick = user.nick;
       state.renameUser(user, nick, conn.server.unixNow());
+      // MONITOR: a case-only change leaves the watched nick online.
+      if (conn.server.fold(oldNick) !== conn.server.fold(nick)) {
+        conn.server.presenceChanged(oldNick, null);
+        conn.server.presenceChanged(nick, user);
+      }
     },
   },
   USER: {

@@ -3,6 +3,7 @@ import { channelCommands } from './channel.js';
 import type { CommandSpec } from './command.js';
 import { messagingCommands } from './messaging.js';
 import { modeCommands } from './mode.js';
+import { monitorCommands } from './monitor.js';
 import { operatorCommands } from './operator.js';
 import { queryCommands } from './query.js';
 import { registrationCommands } from './registration.js';
@@ -25,5 +26,6 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...operatorCommands,
     ...setnameCommands,
     ...listCommands,
+    ...monitorCommands,
   }),
 );
