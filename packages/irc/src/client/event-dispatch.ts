@@ -1,6 +1,6 @@
 import { parseCTCP } from '../wire/ctcp.js';
 import { ChannelMembers, splitNamesEntry } from './channel-members.js';
-import type { IRCMessage, IRCSource } from '../wire/message.js';
+import { parseSource, type IRCMessage, type IRCSource } from '../wire/message.js';
 import { parseModeString } from '../wire/modes.js';
 import type { CTCPResponder } from './ctcp-responder.js';
 import type { IRCClientEvents } from './events.js';
@@ -20,6 +20,11 @@ export interface JoinedChannel {
 }
 
 const EMPTY_SOURCE: IRCSource = { nick: '', raw: '' };
+
+/** The items of a comma-separated parameter (none when it is missing). */
+function commaItems(param: string | undefined): string[] {
+  return (param ?? '').split(',').filter((item) => item !== '');
+}
 
 /**
  * Turns the messages that change channels and users (PRIVMSG, NOTICE, JOIN, PART, QUIT, KICK,
@@ -158,6 +163,24 @@ export class ClientEventDispatcher {
         return;
       case 'ERROR':
         this.emitter.emit('serverError', { message: params[0] ?? '', time, tags });
+        return;
+      case '730': // RPL_MONONLINE <client> :nick!user@host[,…]
+        this.emitter.emit('monitorOnline', {
+          users: commaItems(params[1]).map((mask) => parseSource(mask)),
+          time,
+          tags,
+        });
+        return;
+      case '731': // RPL_MONOFFLINE <client> :nick[,…]
+        this.emitter.emit('monitorOffline', { nicks: commaItems(params[1]), time, tags });
+        return;
+      case '734': // ERR_MONLISTFULL <client> <limit> <targets> :Monitor list is full.
+        this.emitter.emit('monitorListFull', {
+          limit: Number(params[1]),
+          nicks: commaItems(params[2]),
+          time,
+          tags,
+        });
         return;
       default:
         return;

@@ -123,6 +123,23 @@ export interface ServerErrorEvent extends IRCEventBase {
   readonly message: string;
 }
 
+/** MONITOR 730: watched nicks that are online. */
+export interface MonitorOnlineEvent extends IRCEventBase {
+  /** Each as the server gave it: nick!user@host. */
+  readonly users: readonly IRCSource[];
+}
+
+/** MONITOR 731: watched nicks that are offline. */
+export interface MonitorOfflineEvent extends IRCEventBase {
+  readonly nicks: readonly string[];
+}
+
+/** MONITOR 734: the server's list is full; `nicks` were not added. */
+export interface MonitorListFullEvent extends IRCEventBase {
+  readonly limit: number;
+  readonly nicks: readonly string[];
+}
+
 export interface RawMessageEvent extends IRCEventBase {
   readonly message: IRCMessage;
 }
@@ -174,6 +191,12 @@ export interface IRCClientEvents {
   loggedIn: LoggedInEvent;
   /** 005 ISUPPORT was received and applied. */
   isupport: IRCEventBase;
+  /** MONITOR: watched nicks came online (or are, in answer to monitor()). */
+  monitorOnline: MonitorOnlineEvent;
+  /** MONITOR: watched nicks went offline (or are). */
+  monitorOffline: MonitorOfflineEvent;
+  /** MONITOR: the server's list for us is full. */
+  monitorListFull: MonitorListFullEvent;
   /** The server sent ERROR (it is about to close the link). */
   serverError: ServerErrorEvent;
   /** Every message received, before it is handled (for numerics the client does not model). */

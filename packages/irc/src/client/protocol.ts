@@ -1,5 +1,6 @@
 import { Deferred, succeed } from '@tw/core';
 
+import { commaLists } from '../wire/comma-lists.js';
 import { formatCTCP } from '../wire/ctcp.js';
 import { maxTextBytes, splitText } from '../wire/serializer.js';
 import { IRCClientConnection } from './connection.js';
@@ -70,6 +71,26 @@ export class IRCClient extends IRCClientConnection {
   /** Mark ourselves away with a message, or back with none. */
   away(message?: string): void {
     this.queueLine({ command: 'AWAY', params: message === undefined ? [] : [message] });
+  }
+
+  /**
+   * IRCv3 MONITOR: watch `nicks` (servers advertising ISUPPORT `MONITOR`). The server answers
+   * with monitorOnline / monitorOffline events, and sends them again as the nicks come and go;
+   * monitorListFull when its limit is reached.
+   */
+  monitor(nicks: readonly string[]): void {
+    for (const list of commaLists(nicks))
+      this.queueLine({ command: 'MONITOR', params: ['+', list] });
+  }
+
+  /** Stop watching `nicks` (MONITOR -), or every nick when none are given (MONITOR C). */
+  unmonitor(nicks?: readonly string[]): void {
+    if (nicks === undefined) {
+      this.queueLine({ command: 'MONITOR', params: ['C'] });
+      return;
+    }
+    for (const list of commaLists(nicks))
+      this.queueLine({ command: 'MONITOR', params: ['-', list] });
   }
 
   /** INVITE `nick` to `channel`. */

@@ -127,6 +127,23 @@ forEachReactor(
       await expect(harness.wait(alice.whois('nobody'))).rejects.toBeInstanceOf(NoSuchNickError);
     });
 
+    it('MONITOR: a watcher hears a nick come online, rename and quit', async () => {
+      const { port } = await startServer(harness);
+      const alice = await connectClient(harness, port, 'alice');
+      const heard: string[] = [];
+      alice.on('monitorOnline', ({ users }) => heard.push(...users.map((u) => `+${u.nick}`)));
+      alice.on('monitorOffline', ({ nicks }) => heard.push(...nicks.map((nick) => `-${nick}`)));
+      alice.monitor(['bob', 'robert']);
+      await harness.until(() => heard.length === 2);
+      const bob = await connectClient(harness, port, 'bob');
+      await harness.until(() => heard.length === 3);
+      bob.setNick('robert');
+      await harness.until(() => heard.length === 5);
+      await harness.wait(bob.quit('bye'));
+      await harness.until(() => heard.length === 6);
+      expect(heard).toEqual(['-bob', '-robert', '+bob', '-bob', '+robert', '-robert']);
+    });
+
     it('NICK collision: the second client registers under an alternative nick', async () => {
       const { port, factory } = await startServer(harness);
       const first = await connectClient(harness, port, 'sam');

@@ -1,7 +1,7 @@
 import { isValidNick } from '../../wire/names.js';
 import { Numerics } from '../../wire/numerics.js';
 import type { IRCServerProtocol } from '../connection.js';
-import { commaLists } from '../monitor.js';
+import { commaLists } from '../../wire/comma-lists.js';
 import type { CommandGroup } from './command.js';
 
 /** 730 for the online ones of `nicks` (as nick!user@host), 731 for the others. */
