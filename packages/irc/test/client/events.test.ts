@@ -1,14 +1,7 @@
 import { capturedEvents } from '@tw/core/testing';
 import { describe, expect, it } from 'vitest';
 
-import type { IRCClientEvents } from '../../src/client/events.js';
-import { EPOCH, registered, type Harness } from './harness.js';
-
-function record<K extends keyof IRCClientEvents>(h: Harness, name: K): IRCClientEvents[K][] {
-  const events: IRCClientEvents[K][] = [];
-  h.client.on(name, (event) => events.push(event));
-  return events;
-}
+import { EPOCH, record, registered } from './harness.js';
 
 describe('IRCClient events', () => {
   it('answers PING with PONG at once', () => {

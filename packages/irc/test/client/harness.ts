@@ -5,6 +5,7 @@
  */
 import { Clock, StringTransport } from '@tw/core/testing';
 
+import type { IRCClientEvents } from '../../src/client/events.js';
 import { IRCClient } from '../../src/client/protocol.js';
 import type { IRCClientOptions } from '../../src/client/options.js';
 
@@ -63,4 +64,11 @@ export function registered(
   );
   h.take();
   return h;
+}
+
+/** Every `name` event the harness's client emits from now on, in order. */
+export function record<K extends keyof IRCClientEvents>(h: Harness, name: K): IRCClientEvents[K][] {
+  const events: IRCClientEvents[K][] = [];
+  h.client.on(name, (event) => events.push(event));
+  return events;
 }

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { IRCClientEvents } from '../../src/client/events.js';
-import { registered, type Harness } from './harness.js';
-
-function record<K extends keyof IRCClientEvents>(h: Harness, name: K): IRCClientEvents[K][] {
-  const events: IRCClientEvents[K][] = [];
-  h.client.on(name, (event) => events.push(event));
-  return events;
-}
+import { record, registered } from './harness.js';
 
 describe('IRCClient MONITOR', () => {
   it('sends MONITOR + and - in lines that fit, and C to clear', () => {
