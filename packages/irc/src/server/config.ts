@@ -34,6 +34,15 @@ export interface IRCServerConfig {
   readonly motd: string | readonly string[];
   /** Reported in 351 RPL_VERSION and 004. */
   readonly version: string;
+  /**
+   * ADMIN's answer: where the server is (257), who runs it (258), and how to reach them (259).
+   * Null: "not configured" is said instead.
+   */
+  readonly admin: {
+    readonly location: string | null;
+    readonly organisation: string | null;
+    readonly email: string | null;
+  };
   /** Longest nickname accepted (NICKLEN). */
   readonly nickLen: number;
   /** Longest channel name accepted, prefix included (CHANNELLEN). */
@@ -135,6 +144,7 @@ export function defaultIRCServerConfig(overrides: IRCServerConfigInput = {}): IR
     network: 'TwNet',
     motd: [],
     version: 'tw-irc-0.0.0',
+    admin: { location: null, organisation: null, email: null },
     nickLen: 30,
     channelLen: 50,
     topicLen: 390,

@@ -100,6 +100,44 @@ describe('queries', () => {
   });
 });
 
+describe('server queries', () => {
+  it('ADMIN answers 256–259, with what is configured or "Not configured"', () => {
+    const server = new TestServer({
+      admin: { location: 'Somewhere, Earth', organisation: 'The Test Team', email: null },
+    });
+    const a = server.register('a');
+    a.send('ADMIN', 'ADMIN irc.test');
+    const reply = [
+      ':irc.test 256 a irc.test :Administrative info',
+      ':irc.test 257 a :Somewhere, Earth',
+      ':irc.test 258 a :The Test Team',
+      ':irc.test 259 a :Not configured',
+    ];
+    expect(a.lines()).toEqual([...reply, ...reply]);
+  });
+
+  it('INFO answers 371 lines and 374', () => {
+    const a = new TestServer().register('a');
+    a.send('INFO');
+    const lines = a.lines();
+    expect(lines.at(-1)).toBe(':irc.test 374 a :End of INFO list');
+    expect(lines.slice(0, -1).every((line) => line.startsWith(':irc.test 371 a :'))).toBe(true);
+    expect(lines.join('\n')).toContain('tw-irc-0.0.0');
+  });
+
+  it('queries aimed at another server get 402; this server or a user on it is fine', () => {
+    const server = new TestServer();
+    const a = server.register('a');
+    server.register('b');
+    for (const command of ['ADMIN', 'INFO', 'VERSION', 'TIME', 'MOTD']) {
+      a.send(`${command} elsewhere.example`);
+      expect(a.lines()).toEqual([`:irc.test 402 a elsewhere.example :No such server`]);
+    }
+    a.send('TIME IRC.TEST', 'TIME b');
+    expect(a.lines().map((line) => line.split(' ')[1])).toEqual(['391', '391']);
+  });
+});
+
 describe('operators', () => {
   it('OPER through the portal: 464 on a bad password, 381 and +o on success; 491 without a portal', () => {
     const server = new TestServer({ operatorPortal: operatorPortal() });

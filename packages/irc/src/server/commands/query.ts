@@ -1,6 +1,7 @@
 import { Numerics } from '../../wire/numerics.js';
 import type { IRCServerProtocol } from '../connection.js';
 import type { CommandGroup } from './command.js';
+import { targetsThisServer } from './server-info.js';
 import { sendISupport } from './registration.js';
 
 /** 251–255 (LUSERS), the counts a client sees at registration and on request. */
@@ -64,8 +65,8 @@ export const queryCommands: CommandGroup = {
   MOTD: {
     when: 'registered',
     minParams: 0,
-    handle(conn) {
-      sendMotd(conn);
+    handle(conn, { params }) {
+      if (targetsThisServer(conn, params[0])) sendMotd(conn);
     },
   },
   LUSERS: {
@@ -78,7 +79,8 @@ export const queryCommands: CommandGroup = {
   VERSION: {
     when: 'registered',
     minParams: 0,
-    handle(conn) {
+    handle(conn, { params }) {
+      if (!targetsThisServer(conn, params[0])) return;
       const config = conn.config;
       conn.numeric(Numerics.RPL_VERSION, config.version, config.serverName, config.description);
       sendISupport(conn);
@@ -87,7 +89,8 @@ export const queryCommands: CommandGroup = {
   TIME: {
     when: 'registered',
     minParams: 0,
-    handle(conn) {
+    handle(conn, { params }) {
+      if (!targetsThisServer(conn, params[0])) return;
       conn.numeric(Numerics.RPL_TIME, conn.config.serverName, conn.config.now().toUTCString());
     },
   },

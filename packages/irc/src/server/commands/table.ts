@@ -9,6 +9,7 @@ import { queryCommands } from './query.js';
 import { registrationCommands } from './registration.js';
 import { listCommands } from './list.js';
 import { saslCommands } from './sasl.js';
+import { serverInfoCommands } from './server-info.js';
 import { setnameCommands } from './setname.js';
 import { userQueryCommands } from './user-query.js';
 
@@ -27,5 +28,6 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...setnameCommands,
     ...listCommands,
     ...monitorCommands,
+    ...serverInfoCommands,
   }),
 );
