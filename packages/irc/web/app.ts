@@ -3,7 +3,13 @@
  * The IRC web client: the real @tw/irc IRCClient on @tw/core's BrowserReactor, over a WebSocket
  * to a bridge (WebSocketBridgeResource in @tw/http) that relays bytes to an IRC server.
  */
-import { BrowserReactor, browserClientFromString, type Failure } from '@tw/core/browser';
+import {
+  BrowserReactor,
+  ClientService,
+  backoffPolicy,
+  browserClientFromString,
+  type Failure,
+} from '@tw/core/browser';
 
 import { IRCClientFactory, isValidChannelName, isValidNick, type IRCClient } from '@tw/irc';
 import { ChatView } from './chat-view.js';
@@ -24,6 +30,8 @@ reactor.run();
 
 let client: IRCClient | null = null;
 let channel = '';
+/** Keeps the connection up: reconnects with backoff when the link drops, until the user quits. */
+let service: ClientService<IRCClient> | null = null;
 
 function refreshUsers(): void {
   const joined = client?.channels.get(channel);
@@ -32,8 +40,8 @@ function refreshUsers(): void {
 
 function attach(irc: IRCClient): void {
   irc.on('registered', ({ nickname, server }) => {
+    // The factory (re)joins the channels we are in.
     view.setStatus(`Connected to ${server} as ${nickname}.`);
-    irc.join(channel);
   });
   irc.on('joined', (e) => {
     channel = e.channel;
@@ -99,32 +107,59 @@ function connect(nick: string, wanted: string): void {
   channel = wanted;
   view.setStatus('Connecting…');
   view.connectButton.disabled = true;
-  const factory = new IRCClientFactory({ nickname: nick, reactor, realname: 'tw web client' });
-  browserClientFromString(reactor, bridgeDescription())
-    .connect(factory)
-    .addCallbacks(
-      (irc) => {
-        client = irc;
-        attach(irc);
-        view.setConnected(true);
-        const connectionLost = irc.connectionLost.bind(irc);
-        irc.connectionLost = (reason: Failure) => {
-          connectionLost(reason);
-          client = null;
-          view.setConnected(false);
-          view.setStatus(`Disconnected: ${reason.getErrorMessage()}`);
-        };
-        view.setStatus('Registering…');
-        return irc.whenRegistered();
+  const factory = new IRCClientFactory({ nickname: nick, reactor, realname: 'tw web client' }, [
+    wanted,
+  ]);
+  const buildProtocol = factory.buildProtocol.bind(factory);
+  factory.buildProtocol = (addr) => adopt(buildProtocol(addr));
+  const retry = backoffPolicy({ initialDelay: 1, maxDelay: 30 });
+  const current = new ClientService<IRCClient>(
+    browserClientFromString(reactor, bridgeDescription()),
+    factory,
+    {
+      clock: reactor,
+      retryPolicy: (failures) => {
+        const delay = retry(failures);
+        view.setStatus(`Not connected; trying again in ${Math.ceil(delay)} s…`);
+        return delay;
       },
-      (failure: Failure) => {
-        view.connectButton.disabled = false;
-        view.setStatus(`Could not connect: ${failure.getErrorMessage()}`);
-      },
-    )
-    .addErrback((failure: Failure) => {
-      view.addLine('error', `Registration failed: ${failure.getErrorMessage()}`);
-    });
+      prepareConnection: (irc) => irc.whenRegistered(),
+    },
+  );
+  service = current;
+  view.setConnected(true);
+  current.startService();
+}
+
+/** A new connection's client: show what it hears, and say when its link drops. */
+function adopt(irc: IRCClient): IRCClient {
+  client = irc;
+  attach(irc);
+  view.setStatus('Registering…');
+  const connectionLost = irc.connectionLost.bind(irc);
+  irc.connectionLost = (reason: Failure) => {
+    connectionLost(reason);
+    if (client === irc) client = null;
+    const why = reason.getErrorMessage();
+    if (service !== null) view.addLine('error', `Connection lost (${why}); reconnecting…`);
+    else view.setStatus(`Disconnected: ${why}`);
+  };
+  return irc;
+}
+
+/** The user quits: say goodbye, then stop reconnecting. */
+function leave(reason: string): void {
+  const stopping = service;
+  service = null;
+  view.setConnected(false);
+  const irc = client;
+  const stop = (): void => void stopping?.stopService();
+  if (irc === null) {
+    stop();
+    view.setStatus('Disconnected.');
+  } else {
+    irc.quit(reason).addBoth(stop);
+  }
 }
 
 /** A line typed by the user: text for the channel, or one of a few slash commands. */
@@ -160,7 +195,7 @@ function submit(line: string): void {
       if (!irc.capabilities.has('echo-message')) view.addLine('action', argument, irc.nickname);
       return;
     case 'quit':
-      void irc.quit(argument === '' ? 'Leaving' : argument);
+      leave(argument === '' ? 'Leaving' : argument);
       return;
     default:
       view.addLine('error', `Unknown command /${command}. Try /join, /part, /nick, /me, /quit.`);
@@ -191,5 +226,5 @@ view.sendForm.addEventListener('submit', (event) => {
 });
 
 view.disconnectButton.addEventListener('click', () => {
-  void client?.quit('Leaving');
+  leave('Leaving');
 });

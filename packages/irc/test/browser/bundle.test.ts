@@ -4,7 +4,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -36,7 +36,9 @@ describe('the IRC web client bundle', () => {
   });
 
   it('takes @tw/core and @tw/irc from their browser entries', () => {
-    const inputs = Object.keys(built.metafile.inputs);
+    // esbuild names inputs relative to the working directory: made absolute, the checks below
+    // hold wherever vitest runs from.
+    const inputs = Object.keys(built.metafile.inputs).map((path) => resolve(path));
     expect(inputs.some((path) => path.endsWith('core/src/browser/index.ts'))).toBe(true);
     expect(inputs.some((path) => path.endsWith('core/src/index.ts'))).toBe(false);
     expect(inputs.some((path) => path.endsWith('irc/src/client/connection.ts'))).toBe(true);

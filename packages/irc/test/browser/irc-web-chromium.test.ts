@@ -54,6 +54,7 @@ function nextEvent<K extends keyof IRCClientEvents>(
 
 describe.skipIf(!haveChromium)('the IRC web client in headless Chromium', () => {
   let reactor: NodeReactor;
+  let ircServer: IRCServerFactory;
   let ircPort: IListeningPort;
   let webPort: IListeningPort;
   let pageURL: string;
@@ -67,11 +68,8 @@ describe.skipIf(!haveChromium)('the IRC web client in headless Chromium', () => 
   beforeAll(async () => {
     reactor = new NodeReactor({ installSignalHandlers: false, shutdownGracePeriod: 1 });
     void reactor.run();
-    ircPort = await reactor.listenTCP(
-      0,
-      new IRCServerFactory(reactor, { serverName: 'irc.browser.test' }),
-      { interface: '127.0.0.1' },
-    );
+    ircServer = new IRCServerFactory(reactor, { serverName: 'irc.browser.test' });
+    ircPort = await reactor.listenTCP(0, ircServer, { interface: '127.0.0.1' });
     const ircHost = ircPort.getHost();
     ircAddress = `tcp:host=127.0.0.1:port=${'port' in ircHost ? ircHost.port : 0}`;
 
@@ -135,7 +133,7 @@ describe.skipIf(!haveChromium)('the IRC web client in headless Chromium', () => 
     return client;
   }
 
-  it('connects, chats both ways, and shows the user list, joins, renames and quits', async () => {
+  it('connects, chats both ways, reconnects, and shows the user list, joins, renames and quits', async () => {
     const nodey = await connectNodeClient('nodey');
     nodey.join('#tw');
     await nextEvent(nodey, 'joined');
@@ -168,6 +166,20 @@ describe.skipIf(!haveChromium)('the IRC web client in headless Chromium', () => 
     const message = await fromBrowser;
     expect(message).toMatchObject({ channel: '#tw', text: 'hello from the browser' });
     await page.locator('#messages li', { hasText: 'hello from the browser' }).waitFor(WAIT);
+
+    // The server drops the page's connection: it says so, reconnects by itself with backoff,
+    // rejoins #tw, and the chat goes on.
+    const dropped = nextEvent(nodey, 'userQuit', (e) => e.source.nick === 'webby');
+    const back = nextEvent(nodey, 'userJoined', (e) => e.source.nick === 'webby');
+    ircServer.state.findUser('webby')!.link.disconnect('Dropped by the test');
+    expect((await dropped).reason).toContain('Dropped by the test');
+    await page.locator('#messages li', { hasText: 'reconnecting' }).waitFor(WAIT);
+    await back;
+    await page
+      .locator('#status', { hasText: 'Connected to irc.browser.test as webby' })
+      .waitFor(WAIT);
+    nodey.msg('#tw', 'welcome back');
+    await page.locator('#messages li', { hasText: 'welcome back' }).waitFor(WAIT);
 
     // Someone joins, renames and quits: the page shows each and keeps the user list right.
     const visitor = await connectNodeClient('visitor');
