@@ -23,6 +23,7 @@ export {
   type RemoteForwardRequest,
   type RemoteForwardingPolicy,
   DEFAULT_ACCEPTED_ENV,
+  DEFAULT_SERVER_ALGORITHMS,
 } from './server/options.js';
 export {
   loadOrCreateHostKeys,

@@ -1,4 +1,5 @@
 import type { Address, ILogger, Portal } from '@tw/core';
+import type { Algorithms } from 'ssh2';
 
 import type { HostKey } from './host-keys.js';
 import type { SSHSessionFactory } from './session.js';
@@ -61,6 +62,12 @@ export interface SSHServerOptions {
   readonly gatewayPorts?: boolean;
   /** Remote-forwarded ports one connection may hold; default 10. */
   readonly maxRemoteForwards?: number;
+  /**
+   * The algorithms offered, by ssh2's names (kex, serverHostKey, cipher, hmac, compress).
+   * Default: DEFAULT_SERVER_ALGORITHMS — ssh2's defaults without SHA-1 (no ssh-rsa signatures,
+   * no hmac-sha1) and without compression before authentication (plain zlib).
+   */
+  readonly algorithms?: Algorithms;
   /** Text shown to the client before authentication. */
   readonly banner?: string;
   /** The software part of our version string; default 'tw_ssh'. */
@@ -143,3 +150,47 @@ export function describePeer(peer: Address): string {
       return peer.description;
   }
 }
+
+/**
+ * What the server offers unless told otherwise: ssh2's defaults less what OpenSSH 8.8+ and
+ * ssh-audit reject — SHA-1 (the `ssh-rsa` signature algorithm, `hmac-sha1`, `hmac-sha1-etm`) —
+ * and less `zlib` compression before authentication (OpenSSH's server offers only the delayed
+ * `zlib@openssh.com`). RSA host keys still work, signed with rsa-sha2-256/512.
+ */
+export const DEFAULT_SERVER_ALGORITHMS: Algorithms = {
+  kex: [
+    'curve25519-sha256',
+    'curve25519-sha256@libssh.org',
+    'ecdh-sha2-nistp256',
+    'ecdh-sha2-nistp384',
+    'ecdh-sha2-nistp521',
+    'diffie-hellman-group-exchange-sha256',
+    'diffie-hellman-group16-sha512',
+    'diffie-hellman-group18-sha512',
+    'diffie-hellman-group14-sha256',
+  ],
+  serverHostKey: [
+    'ssh-ed25519',
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+  ],
+  // AES-GCM first, as in ssh2's own list: Node's crypto does it fastest.
+  cipher: [
+    'aes128-gcm@openssh.com',
+    'aes256-gcm@openssh.com',
+    'aes128-ctr',
+    'aes192-ctr',
+    'aes256-ctr',
+    'chacha20-poly1305@openssh.com',
+  ],
+  hmac: [
+    'hmac-sha2-256-etm@openssh.com',
+    'hmac-sha2-512-etm@openssh.com',
+    'hmac-sha2-256',
+    'hmac-sha2-512',
+  ],
+  compress: ['none', 'zlib@openssh.com'],
+};

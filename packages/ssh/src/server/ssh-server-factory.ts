@@ -14,9 +14,11 @@ import type { Connection, ServerChannel, Session, TcpipBindInfo, TcpipRequestInf
 import { TransportDuplex, TransportDuplexProtocol } from '../stream/transport-duplex.js';
 import { SSHAuthenticator } from './authenticator.js';
 import { handleDirectTcpip } from './direct-tcpip.js';
+import { restrictHostKeyOffer } from './host-key-offer.js';
 import { RemoteForwards } from './remote-forwarding.js';
 import type { HostKey } from './host-keys.js';
 import {
+  DEFAULT_SERVER_ALGORITHMS,
   describePeer,
   resolveServerOptions,
   type ResolvedSSHServerOptions,
@@ -69,6 +71,12 @@ export class SSHServerProtocol extends TransportDuplexProtocol {
   /** Called by the factory when ssh2 has parsed the client's version line. */
   attachClient(client: Connection): void {
     this.client = client;
+    const hostKeyAlgorithms = this.serverFactory.hostKeyAlgorithms;
+    if (hostKeyAlgorithms !== null && !restrictHostKeyOffer(client, hostKeyAlgorithms)) {
+      this.serverFactory.log.warn(
+        'Could not take ssh-rsa (SHA-1) out of the host key offer: ssh2 has changed',
+      );
+    }
     const peer = this.transport.getPeer();
     const settings = this.serverFactory.settings;
     const authenticator = new SSHAuthenticator({
@@ -247,6 +255,8 @@ export class SSHServerProtocol extends TransportDuplexProtocol {
 export class SSHServerFactory extends Factory<SSHServerProtocol> {
   readonly settings: ResolvedSSHServerOptions;
   readonly log: Logger;
+  /** The host key algorithms offered, when given as a list (see restrictHostKeyOffer). */
+  readonly hostKeyAlgorithms: readonly string[] | null;
   private readonly server: InstanceType<typeof ssh2.Server>;
   private readonly protocolsByDuplex = new WeakMap<TransportDuplex, SSHServerProtocol>();
   private readonly connectionsByPeer = new Map<string, number>();
@@ -264,8 +274,13 @@ export class SSHServerFactory extends Factory<SSHServerProtocol> {
     const hostKeys = options.hostKeys.map((key) =>
       typeof key === 'string' || Buffer.isBuffer(key) ? key : (key as HostKey).privateKey,
     );
+    const algorithms = options.algorithms ?? DEFAULT_SERVER_ALGORITHMS;
+    this.hostKeyAlgorithms = Array.isArray(algorithms.serverHostKey)
+      ? algorithms.serverHostKey
+      : null;
     const config: ssh2.ServerConfig = {
       hostKeys,
+      algorithms,
       ident: options.ident ?? 'tw_ssh',
       keepaliveInterval: this.settings.keepaliveInterval * 1000,
       keepaliveCountMax: this.settings.keepaliveCountMax,

@@ -55,6 +55,42 @@ describe.skipIf(!present)('OpenSSH ssh against tw ssh (command shell)', () => {
     expect(result).toMatchObject({ code: 0, stdout: 'demo\n' });
   });
 
+  it('offers no SHA-1: ssh-rsa signatures and hmac-sha1 are refused, rsa-sha2-512 works', async () => {
+    const sha1Mac = await ssh([
+      ...server.sshOptions,
+      '-o',
+      'MACs=hmac-sha1',
+      '-o',
+      'Ciphers=aes128-ctr',
+      'demo@127.0.0.1',
+      'whoami',
+    ]);
+    expect(sha1Mac.code).toBe(255);
+    expect(sha1Mac.stderr).toMatch(/no matching MAC/);
+    const sha1HostKey = await ssh([
+      ...server.sshOptions,
+      '-o',
+      'HostKeyAlgorithms=ssh-rsa',
+      'demo@127.0.0.1',
+      'whoami',
+    ]);
+    expect(sha1HostKey.code).toBe(255);
+    expect(sha1HostKey.stderr).toMatch(/no matching host key type/);
+    // The RSA host key itself is fine, signed with SHA-2.
+    const sha2 = await ssh([
+      ...server.sshOptions,
+      '-o',
+      'HostKeyAlgorithms=rsa-sha2-512',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      'demo@127.0.0.1',
+      'whoami',
+    ]);
+    expect(sha2).toMatchObject({ code: 0, stdout: 'demo\n' });
+  });
+
   it('refuses a wrong password', async () => {
     const result = await ssh([...server.passwordOptions, 'demo@127.0.0.1', 'whoami'], {
       env: server.askpassEnv('not the password'),
