@@ -2,6 +2,7 @@ import {
   Logger,
   Protocol,
   type Failure,
+  type IHalfCloseableProtocol,
   type IProtocol,
   type IPullProducer,
   type IPushProducer,
@@ -23,6 +24,10 @@ import type { IRequestSite } from './site-contract.js';
 import { TransportProducerSlot } from './transport-producer.js';
 
 const log = new Logger('tw.http.server');
+
+function isHalfCloseable(protocol: IProtocol): protocol is IProtocol & IHalfCloseableProtocol {
+  return typeof (protocol as Partial<IHalfCloseableProtocol>).readConnectionLost === 'function';
+}
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
@@ -48,7 +53,7 @@ const PAUSE_UPGRADE = 8;
  */
 export class HTTPChannel
   extends Protocol
-  implements HTTPParserHandler, RequestChannel, IPushProducer
+  implements HTTPParserHandler, RequestChannel, IPushProducer, IHalfCloseableProtocol
 {
   readonly reactor: IReactorTime;
   readonly site: IRequestSite;
@@ -75,6 +80,8 @@ export class HTTPChannel
   private readonly timeouts: ChannelTimeouts;
   private upgradedProtocol: IProtocol | null = null;
   private upgradePending = false;
+  /** The client sent EOF (shut its sending side): answer what it asked, then close. */
+  private peerFinished = false;
 
   constructor(reactor: IReactorTime, site: IRequestSite, options: ResolvedHTTPServerOptions) {
     super();
@@ -124,6 +131,28 @@ export class HTTPChannel
     } finally {
       timeouts.endBatch();
     }
+  }
+
+  /**
+   * The client shut its sending side (HTTP/1.0 clients, `printf … | nc`): it asks nothing more,
+   * but still reads. Answer the requests it sent — including those still waiting in the parser
+   * behind the pipelining limit — then close; a request it left unfinished is dropped.
+   */
+  readConnectionLost(): void {
+    const upgraded = this.upgradedProtocol;
+    if (upgraded !== null && !this.upgradePending) {
+      if (isHalfCloseable(upgraded)) upgraded.readConnectionLost();
+      else this.transport.loseConnection();
+      return;
+    }
+    if (this.disconnected) return;
+    this.peerFinished = true;
+    this.closeIfPeerFinished();
+  }
+
+  writeConnectionLost(): void {
+    const upgraded = this.upgradedProtocol;
+    if (upgraded !== null && isHalfCloseable(upgraded)) upgraded.writeConnectionLost();
   }
 
   override connectionLost(reason: Failure): void {
@@ -359,6 +388,22 @@ export class HTTPChannel
     if (rest.byteLength > 0 && !this.disconnected) protocol.dataReceived(rest);
   }
 
+  /** After the client's EOF: once the parser has nothing more to give, close after the answers. */
+  private closeIfPeerFinished(): void {
+    if (!this.peerFinished || this.closing || this.disconnected) return;
+    // Requests may still wait in the paused parser: they are read when it resumes.
+    if (this.readPauses !== 0) return;
+    const unfinished = this.receiving;
+    if (unfinished !== null) {
+      this.receiving = null;
+      this.receivingResource = null;
+      const reason = new RequestStateError('The client closed its side before the request ended.');
+      if (!this.abandon(unfinished, reason)) return;
+    }
+    this.stopReadingRequests();
+    if (this.queue.length === 0) this.advanceQueue();
+  }
+
   private advanceQueue(): void {
     const queue = this.queue;
     while (queue.length > 0 && queue[0]!.finished) {
@@ -388,7 +433,8 @@ export class HTTPChannel
       return;
     }
     this.resumeReading(PAUSE_PIPELINE | PAUSE_UPGRADE);
-    if (this.timeouts.phase === 'idle') this.timeouts.awaitRequest();
+    if (this.peerFinished) this.closeIfPeerFinished();
+    else if (this.timeouts.phase === 'idle') this.timeouts.awaitRequest();
   }
 
   /** `request` is now the oldest unanswered one: release what it held back. */
@@ -493,6 +539,7 @@ export class HTTPChannel
     } finally {
       if (!wasCorked) this.uncork();
     }
+    this.closeIfPeerFinished();
   }
 
   private readTimedOut(): void {

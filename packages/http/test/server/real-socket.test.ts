@@ -134,6 +134,30 @@ describe('HTTPChannel over real TCP sockets', () => {
     expect(bodies).toEqual([...Array.from({ length: 16 }, (_, i) => `r/${i}`), 'r/last']);
   });
 
+  it('answers a client that shuts its sending side before the answer is ready (printf | nc)', async () => {
+    const portNumber = await listen((req) => {
+      reactor.callLater(0.05, () => {
+        req.write(`late answer to ${req.path}`);
+        req.finish();
+      });
+      return NOT_DONE_YET;
+    });
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(portNumber, '127.0.0.1', () =>
+        socket.end('GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n'),
+      );
+      const chunks: Buffer[] = [];
+      socket.on('data', (c) => chunks.push(c));
+      socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      socket.on('error', reject);
+    });
+    // Both answered, in order; then the server closed (the socket's 'end' above).
+    expect([...text.matchAll(/late answer to \/\w/g)].map((m) => m[0])).toEqual([
+      'late answer to /a',
+      'late answer to /b',
+    ]);
+  });
+
   it('refuses a smuggling attempt from a raw socket with 400 and closes', async () => {
     const portNumber = await listen(() => 'should not render');
     const text = await new Promise<string>((resolve, reject) => {
