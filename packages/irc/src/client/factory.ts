@@ -39,9 +39,12 @@ export class IRCClientFactory extends ClientFactory<IRCClient> {
     const options = typeof this.options === 'function' ? this.options() : this.options;
     const client = new IRCClient(options);
     client.factory = this;
+    // What the last connection watched with MONITOR is watched again on this one.
+    const watched = this.current === null ? [] : [...this.current.monitored.keys()];
     this.current = client;
     client.on('registered', () => {
       for (const [channel, key] of this.channels) client.join(channel, key);
+      if (watched.length > 0) client.monitor(watched);
     });
     client.on('joined', ({ channel }) => {
       this.channels.set(channel, client.channels.get(channel)?.key ?? this.channels.get(channel));

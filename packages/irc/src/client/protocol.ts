@@ -1,5 +1,6 @@
 import { Deferred, succeed } from '@tw/core';
 
+import { IRCMap } from '../wire/casemapping.js';
 import { commaLists } from '../wire/comma-lists.js';
 import { formatCTCP } from '../wire/ctcp.js';
 import { maxTextBytes, splitText } from '../wire/serializer.js';
@@ -31,6 +32,9 @@ import {
  * Events are subscribed with `on(name, handler)`; see IRCClientEvents for names and payloads.
  */
 export class IRCClient extends IRCClientConnection {
+  /** The nicks monitor() asked the server to watch (and unmonitor() did not take back). */
+  readonly monitored = new IRCMap<true>();
+
   // --- commands ----------------------------------------------------------------------------
 
   /** JOIN a channel (with its key, remembered for rejoining after a reconnect). */
@@ -79,18 +83,23 @@ export class IRCClient extends IRCClientConnection {
    * monitorListFull when its limit is reached.
    */
   monitor(nicks: readonly string[]): void {
-    for (const list of commaLists(nicks))
+    for (const nick of nicks) this.monitored.set(nick, true);
+    for (const list of commaLists(nicks)) {
       this.queueLine({ command: 'MONITOR', params: ['+', list] });
+    }
   }
 
   /** Stop watching `nicks` (MONITOR -), or every nick when none are given (MONITOR C). */
   unmonitor(nicks?: readonly string[]): void {
     if (nicks === undefined) {
+      this.monitored.clear();
       this.queueLine({ command: 'MONITOR', params: ['C'] });
       return;
     }
-    for (const list of commaLists(nicks))
+    for (const nick of nicks) this.monitored.delete(nick);
+    for (const list of commaLists(nicks)) {
       this.queueLine({ command: 'MONITOR', params: ['-', list] });
+    }
   }
 
   /** INVITE `nick` to `channel`. */

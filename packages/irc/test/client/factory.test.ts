@@ -77,4 +77,29 @@ describe('ircClientService', () => {
     expect(lines.sort()).toEqual(['JOIN #keyed k', 'JOIN #start']);
     void service.stopService();
   });
+
+  it('watches again, after a reconnect, the nicks it MONITORed (and not those it dropped)', () => {
+    const clock = new Clock();
+    const endpoint = new ScriptedEndpoint();
+    const service = ircClientService(
+      endpoint,
+      { nickname: 'bot', flood: 0, retryPolicy: () => 1 },
+      clock,
+    );
+    service.startService();
+    const first = endpoint.clients[0]!;
+    feed(first, ':s 001 bot :Welcome');
+    first.monitor(['alice', 'bob', 'carol']);
+    first.unmonitor(['BOB']);
+    endpoint.transports[0]!.reportDisconnect(new Error('reset'));
+    clock.advance(1);
+    const second = endpoint.clients[1]!;
+    sent(endpoint.transports[1]!);
+    feed(second, ':s 001 bot :Welcome back');
+    expect(sent(endpoint.transports[1]!).filter((l) => l.startsWith('MONITOR'))).toEqual([
+      'MONITOR + alice,carol',
+    ]);
+    expect([...second.monitored.keys()]).toEqual(['alice', 'carol']);
+    void service.stopService();
+  });
 });
