@@ -125,6 +125,36 @@ describe('server queries', () => {
     expect(lines.join('\n')).toContain('tw-irc-0.0.0');
   });
 
+  it('HELP lists the commands, explains one, and answers 524 for an unknown subject', () => {
+    const a = new TestServer().register('a');
+    a.send('HELP');
+    const index = a.lines();
+    expect(index[0]).toBe(':irc.test 704 a * :** Help for irc.test **');
+    expect(index.at(-1)).toBe(':irc.test 706 a * :End of /HELP.');
+    expect(index.slice(1, -1).every((line) => line.startsWith(':irc.test 705 a * :'))).toBe(true);
+    expect(index.join(' ')).toContain(' MONITOR ');
+    a.send('HELPOP privmsg', 'HELP nonsense');
+    expect(a.lines()).toEqual([
+      ':irc.test 704 a privmsg :** PRIVMSG **',
+      ':irc.test 705 a privmsg :PRIVMSG target[,target…] :text — message a channel or a nick',
+      ':irc.test 706 a privmsg :End of /HELP.',
+      ':irc.test 524 a nonsense :No help available on this topic',
+    ]);
+  });
+
+  it('LINKS names this server alone, when the mask matches it', () => {
+    const a = new TestServer({ description: 'Test server' }).register('a');
+    a.send('LINKS', 'LINKS *.test', 'LINKS other.*', 'LINKS elsewhere.example *');
+    expect(a.lines()).toEqual([
+      ':irc.test 364 a irc.test irc.test :0 Test server',
+      ':irc.test 365 a * :End of /LINKS list',
+      ':irc.test 364 a irc.test irc.test :0 Test server',
+      ':irc.test 365 a *.test :End of /LINKS list',
+      ':irc.test 365 a other.* :End of /LINKS list',
+      ':irc.test 402 a elsewhere.example :No such server',
+    ]);
+  });
+
   it('queries aimed at another server get 402; this server or a user on it is fine', () => {
     const server = new TestServer();
     const a = server.register('a');

@@ -1,6 +1,7 @@
 import { capCommands } from './cap.js';
 import { channelCommands } from './channel.js';
 import type { CommandSpec } from './command.js';
+import { helpCommands } from './help.js';
 import { messagingCommands } from './messaging.js';
 import { modeCommands } from './mode.js';
 import { monitorCommands } from './monitor.js';
@@ -29,5 +30,6 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...listCommands,
     ...monitorCommands,
     ...serverInfoCommands,
+    ...helpCommands,
   }),
 );
