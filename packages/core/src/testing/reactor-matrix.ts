@@ -22,7 +22,8 @@
  * (fractions of a second) so the Node run stays quick; on the virtual reactor they pass in
  * virtual time.
  */
-import { Deferred } from '../defer/deferred.js';
+import type { Deferred } from '../defer/deferred.js';
+import { watchOutcome } from '../defer/outcome.js';
 import { clientFromString, serverFromString } from '../endpoints/default-registry.js';
 import type { IProtocol, IProtocolFactory } from '../interfaces/protocol.js';
 import type { IReactor } from '../interfaces/reactor.js';
@@ -133,28 +134,9 @@ abstract class BaseHarness implements ReactorHarness {
     awaitable: Deferred<T> | PromiseLike<T>,
     timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
   ): Promise<T> {
-    let settled = false;
-    let value: T | undefined;
-    let failure: unknown;
-    let failed = false;
-    const deferred =
-      awaitable instanceof Deferred ? awaitable : Deferred.fromPromise(Promise.resolve(awaitable));
-    deferred.addCallbacks(
-      (result) => {
-        settled = true;
-        value = result;
-        return result;
-      },
-      (reason) => {
-        settled = true;
-        failed = true;
-        failure = reason.value;
-        return undefined;
-      },
-    );
-    await this.until(() => settled, timeoutSeconds);
-    if (failed) throw failure;
-    return value as T;
+    const outcome = watchOutcome(awaitable);
+    await this.until(outcome.settled, timeoutSeconds);
+    return outcome.take();
   }
 
   addCleanup(fn: () => unknown): void {

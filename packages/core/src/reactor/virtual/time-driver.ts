@@ -1,4 +1,5 @@
-import { Deferred } from '../../defer/deferred.js';
+import type { Deferred } from '../../defer/deferred.js';
+import { watchOutcome } from '../../defer/outcome.js';
 import { VirtualTimeoutError } from './errors.js';
 import type { VirtualClock } from './virtual-clock.js';
 
@@ -237,32 +238,13 @@ export class TimeDriver {
    * any more and it has not settled (it never will).
    */
   async runUntil<T>(awaitable: Awaitable<T>, timeout: number): Promise<T> {
-    let settled = false;
-    let value: T | undefined;
-    let failure: unknown;
-    let failed = false;
     if (typeof awaitable === 'function') {
       await this.runUntilSettled(awaitable, timeout);
       return undefined as T;
     }
-    const deferred =
-      awaitable instanceof Deferred ? awaitable : Deferred.fromPromise(Promise.resolve(awaitable));
-    deferred.addCallbacks(
-      (result) => {
-        settled = true;
-        value = result;
-        return result;
-      },
-      (reason) => {
-        settled = true;
-        failed = true;
-        failure = reason.value;
-        return undefined;
-      },
-    );
-    await this.runUntilSettled(() => settled, timeout);
-    if (failed) throw failure;
-    return value as T;
+    const outcome = watchOutcome(awaitable);
+    await this.runUntilSettled(outcome.settled, timeout);
+    return outcome.take();
   }
 
   private async runUntilSettled(settled: () => boolean, timeout: number): Promise<void> {
