@@ -303,17 +303,7 @@ export class SimulatedNetwork {
     giveUpAfter = Infinity,
     onGiveUp: () => void = () => {},
   ): Transmission {
-    const transmission = new ReliableTransmission(
-      this,
-      from,
-      to,
-      size,
-      deliver,
-      this.clock.seconds() + giveUpAfter,
-      onGiveUp,
-    );
-    transmission.attempt();
-    return transmission;
+    return this.reliable(from, to, size, deliver, giveUpAfter, onGiveUp, true);
   }
 
   /**
@@ -328,16 +318,30 @@ export class SimulatedNetwork {
     giveUpAfter: number,
     onGiveUp: () => void,
   ): Transmission {
+    return this.reliable(from, to, size, deliver, giveUpAfter, onGiveUp, false);
+  }
+
+  private reliable(
+    from: VirtualReactor,
+    to: VirtualReactor,
+    size: number,
+    deliver: () => void,
+    giveUpAfter: number,
+    onGiveUp: () => void,
+    tryNow: boolean,
+  ): Transmission {
+    const giveUpAt = this.clock.seconds() + giveUpAfter;
     const transmission = new ReliableTransmission(
       this,
       from,
       to,
       size,
       deliver,
-      this.clock.seconds() + giveUpAfter,
+      giveUpAt,
       onGiveUp,
     );
-    transmission.retryLater();
+    if (tryNow) transmission.attempt();
+    else transmission.retryLater();
     return transmission;
   }
 
