@@ -7,9 +7,8 @@ import {
   UserError,
 } from '../../errors/connection.js';
 import type { Address } from '../../interfaces/address.js';
-import type { IClientFactory, IConnector, IProtocol } from '../../interfaces/protocol.js';
+import type { IClientFactory, IConnector } from '../../interfaces/protocol.js';
 import type { IDelayedCall } from '../../interfaces/reactor.js';
-import { Protocol } from '../../protocol/protocol.js';
 import type { Transmission } from './simulated-network.js';
 import type { VirtualReactor } from './virtual-reactor.js';
 import type { VirtualStreamTransport } from './virtual-stream-transport.js';
@@ -111,16 +110,6 @@ export class VirtualConnector implements IConnector {
     this.state = 'connected';
     this.reactor.openConnectors.delete(this);
     end.peerEnd = serverEnd;
-    let protocol: IProtocol | null;
-    try {
-      protocol = this.factory.buildProtocol(end.getPeer());
-    } catch (error) {
-      this.reactor.network.report(
-        `${this.factory.constructor.name}.buildProtocol threw; closing the connection`,
-        error,
-      );
-      protocol = null;
-    }
     end.onClosed = (closed, reason) => {
       this.reactor.openConnections.delete(closed);
       this.connectionLost(reason);
@@ -128,9 +117,7 @@ export class VirtualConnector implements IConnector {
     this.transport = end;
     this.reactor.openConnections.add(end);
     end.sendHandshakeAck();
-    // As with Node's connector: a refused connection gets a throwaway protocol, closed at once.
-    end.establish(protocol ?? new Protocol());
-    if (protocol === null) end.loseConnection();
+    end.establishFrom(this.factory);
   }
 
   stopConnecting(): void {

@@ -1,8 +1,7 @@
 import { Deferred } from '../../defer/deferred.js';
 import type { Address } from '../../interfaces/address.js';
-import type { IProtocol, IProtocolFactory } from '../../interfaces/protocol.js';
+import type { IProtocolFactory } from '../../interfaces/protocol.js';
 import type { IListeningPort } from '../../interfaces/reactor.js';
-import { Protocol } from '../../protocol/protocol.js';
 import type { VirtualReactor } from './virtual-reactor.js';
 import type { VirtualStreamTransport } from './virtual-stream-transport.js';
 
@@ -57,21 +56,10 @@ export class VirtualListeningPort implements IListeningPort {
       end.discard(true);
       return;
     }
-    let protocol: IProtocol | null;
-    try {
-      protocol = this.factory.buildProtocol(end.getPeer());
-    } catch (error) {
-      this.reactor.network.report(
-        `${this.factory.constructor.name}.buildProtocol threw; closing the connection`,
-        error,
-      );
-      protocol = null;
-    }
     this.reactor.openConnections.add(end);
     end.onClosed = (closed) => {
       this.reactor.openConnections.delete(closed);
     };
-    end.establish(protocol ?? new Protocol());
-    if (protocol === null) end.loseConnection();
+    end.establishFrom(this.factory);
   }
 }

@@ -3,7 +3,12 @@ import { ConnectionDone, ConnectionLost } from '../../errors/connection.js';
 import type { Address } from '../../interfaces/address.js';
 import type { IPullProducer, IPushProducer } from '../../interfaces/producer.js';
 import { ProducerFlow } from './producer-flow.js';
-import type { IHalfCloseableProtocol, IProtocol } from '../../interfaces/protocol.js';
+import type {
+  IHalfCloseableProtocol,
+  IProtocol,
+  IProtocolFactory,
+} from '../../interfaces/protocol.js';
+import { Protocol } from '../../protocol/protocol.js';
 import type { TLSOptions } from '../../interfaces/tls.js';
 import type { IHalfCloseableTransport, ITLSTransport } from '../../interfaces/transport.js';
 import { startTLSOn } from '../../tls/tls-layer.js';
@@ -136,6 +141,26 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
     } catch (error) {
       this.failProtocol('connectionMade', error);
     }
+  }
+
+  /**
+   * Build `factory`'s protocol for this connection and start it. A factory that refuses (null)
+   * or throws (reported) gets a throwaway protocol, closed at once — as Node's ports and
+   * connectors do.
+   */
+  establishFrom(factory: IProtocolFactory): void {
+    let protocol: IProtocol | null;
+    try {
+      protocol = factory.buildProtocol(this.peerAddress);
+    } catch (error) {
+      this.network.report(
+        `${factory.constructor.name}.buildProtocol threw; closing the connection`,
+        error,
+      );
+      protocol = null;
+    }
+    this.establish(protocol ?? new Protocol());
+    if (protocol === null) this.loseConnection();
   }
 
   /** Client side: send the final handshake packet, ahead of anything the protocol writes. */
