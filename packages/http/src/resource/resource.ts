@@ -1,4 +1,5 @@
 import type { IRequest, IResource, RenderResult } from '../interfaces.js';
+import { escapeAttribute as escapeHTML } from '../template/escape.js';
 
 /**
  * A render method, as Twisted names them: `render_GET`, `render_POST`, … It returns the whole
@@ -164,16 +165,4 @@ export function errorPageHTML(code: number, brief: string, detail: string): stri
     `<html>\n  <head><title>${title}</title></head>\n  <body>\n` +
     `    <h1>${escapeHTML(brief)}</h1>\n    <p>${escapeHTML(detail)}</p>\n  </body>\n</html>\n`
   );
-}
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHTML(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }

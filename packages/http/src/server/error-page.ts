@@ -1,5 +1,6 @@
 import { reasonPhrase } from '../wire/status-codes.js';
 import { dateHeaderLine } from './date-cache.js';
+import { escapeAttribute as escapeHTML } from '../template/escape.js';
 
 /**
  * A complete response for a request we refuse before any resource saw it (bad framing, limits,
@@ -51,17 +52,4 @@ function describeError(error: unknown): string {
   } catch {
     return 'Thrown value that cannot be shown as text.';
   }
-}
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text made safe to place in HTML element content or a quoted attribute. */
-export function escapeHTML(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }

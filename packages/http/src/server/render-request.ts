@@ -2,7 +2,8 @@ import { Logger } from '@tw/core';
 
 import { NOT_DONE_YET, type IResource } from '../interfaces.js';
 import { clientErrorStatus } from './client-error.js';
-import { errorPageHTML, escapeHTML, internalErrorPageHTML } from './error-page.js';
+import { escapeAttribute as escapeHTML } from '../template/escape.js';
+import { errorPageHTML, internalErrorPageHTML } from './error-page.js';
 import type { Request } from './request.js';
 
 const log = new Logger('tw.http.server');

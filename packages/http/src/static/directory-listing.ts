@@ -6,6 +6,7 @@
  */
 import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { escapeAttribute as escapeHTML } from '../template/escape.js';
 
 export interface DirectoryEntry {
   readonly name: string;
@@ -22,19 +23,6 @@ export interface DirectoryListingPage {
   readonly entries: readonly DirectoryEntry[];
   /** True when the directory held more entries than were read. */
   readonly truncated: boolean;
-}
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escape text for HTML element content and quoted attribute values. */
-export function escapeHTML(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
 /**
