@@ -1,10 +1,5 @@
 // The `tw chat` plugin: a line-based chat room, `tw chat --listen tcp:7001:interface=127.0.0.1`.
-import {
-  MultiService,
-  StreamServerEndpointService,
-  serverFromString,
-  type TwPlugin,
-} from '@tw/core';
+import { listeningServices, type TwPlugin } from '@tw/core';
 import { ChatFactory } from './chat.js';
 
 /** The options `tw chat` takes. */
@@ -24,16 +19,9 @@ const chatPlugin: TwPlugin<ChatPluginOptions> = {
     },
   ],
   makeService(options, { reactor, log }) {
-    const service = new MultiService();
     // One factory, so people on every listening port meet in one room.
     const factory = new ChatFactory();
-    for (const description of options.listen) {
-      const endpoint = serverFromString(reactor, description);
-      new StreamServerEndpointService(endpoint, factory, { description, log }).setServiceParent(
-        service,
-      );
-    }
-    return service;
+    return listeningServices(reactor, options.listen, factory, log);
   },
 };
 

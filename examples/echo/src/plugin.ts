@@ -1,10 +1,5 @@
 // The `tw echo` plugin: `tw echo --listen tcp:7000:interface=127.0.0.1 --listen unix:/tmp/e.sock`.
-import {
-  MultiService,
-  StreamServerEndpointService,
-  serverFromString,
-  type TwPlugin,
-} from '@tw/core';
+import { listeningServices, type TwPlugin } from '@tw/core';
 import { echoFactory } from './echo.js';
 
 /** The options `tw echo` takes. */
@@ -24,16 +19,9 @@ const echoPlugin: TwPlugin<EchoPluginOptions> = {
     },
   ],
   makeService(options, { reactor, log }) {
-    const service = new MultiService();
     // One factory for all ports: Echo keeps no state, so sharing costs nothing.
     const factory = echoFactory();
-    for (const description of options.listen) {
-      const endpoint = serverFromString(reactor, description);
-      new StreamServerEndpointService(endpoint, factory, { description, log }).setServiceParent(
-        service,
-      );
-    }
-    return service;
+    return listeningServices(reactor, options.listen, factory, log);
   },
 };
 

@@ -1,13 +1,7 @@
 // The `tw finger` plugin. A third-party package names this module in its package.json
 // ("tw": { "plugins": ["./dist/plugin.js"] }) and `tw` finds it once the package is installed.
 import { join, resolve } from 'node:path';
-import {
-  MultiService,
-  StreamServerEndpointService,
-  serverFromString,
-  type PluginListening,
-  type TwPlugin,
-} from '@tw/core';
+import { listeningServices, type PluginListening, type TwPlugin } from '@tw/core';
 import { FileFingerDirectory } from './file-directory.js';
 import { FINGER_DATA_SUBDIR, writeSampleFingerUsers } from './sample-data.js';
 import { FINGER_DEFAULTS, FingerFactory } from './server.js';
@@ -72,14 +66,7 @@ const fingerPlugin: TwPlugin<FingerPluginOptions> = {
       queryTimeout: options.queryTimeout,
     });
     log.info('Finger users from {users}', { users });
-    const service = new MultiService();
-    for (const description of options.listen) {
-      const endpoint = serverFromString(reactor, description);
-      new StreamServerEndpointService(endpoint, factory, { description, log }).setServiceParent(
-        service,
-      );
-    }
-    return service;
+    return listeningServices(reactor, options.listen, factory, log);
   },
 
   connectHint({ address, clientEndpoint, twCommand }: PluginListening): string {

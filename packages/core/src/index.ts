@@ -392,6 +392,7 @@ export {
   StreamServerEndpointService,
   type StreamServerEndpointServiceOptions,
 } from './application/endpoint-service.js';
+export { listeningServices } from './application/listening-services.js';
 export { ClientService, type ClientServiceOptions } from './application/client-service.js';
 export {
   backoffPolicy,

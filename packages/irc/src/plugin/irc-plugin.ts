@@ -1,12 +1,7 @@
 // The `tw irc` plugin. package.json names this module ("tw": { "plugins": [...] }), so `tw`
 // finds it wherever @tw/irc is installed.
 import { join } from 'node:path';
-import {
-  MultiService,
-  StreamServerEndpointService,
-  serverFromString,
-  type TwPlugin,
-} from '@tw/core';
+import { listeningServices, type TwPlugin } from '@tw/core';
 import { defaultIRCServerConfig } from '../server/config.js';
 import { IRCServerFactory } from '../server/factory.js';
 import { IRC_MOTD_FILE, writeSampleMotd } from './sample-motd.js';
@@ -121,14 +116,7 @@ export const ircPlugin: TwPlugin<IRCPluginOptions> = {
   async makeService(options, { reactor, log, dataDir }) {
     const config = await serverConfigFromOptions(options, { reactor, log, dataDir });
     const factory = new IRCServerFactory(reactor, config);
-    const service = new MultiService();
-    for (const description of options.listen) {
-      const endpoint = serverFromString(reactor, description);
-      new StreamServerEndpointService(endpoint, factory, { description, log }).setServiceParent(
-        service,
-      );
-    }
-    return service;
+    return listeningServices(reactor, options.listen, factory, log);
   },
 
   // No connectHint: `tw connect <endpoint>` (the generic hint) is a working raw IRC client,

@@ -5,12 +5,10 @@ import { join } from 'node:path';
 
 import {
   AuthorizedKeysChecker,
-  MultiService,
+  listeningServices,
   PasswordFileChecker,
   Portal,
   SimpleRealm,
-  StreamServerEndpointService,
-  serverFromString,
   type EndpointRegistry,
   type ICredentialsChecker,
   type PluginListening,
@@ -177,14 +175,7 @@ export const sshPlugin: TwPlugin<SSHPluginOptions> = {
       ...(options.banner === undefined ? {} : { banner: options.banner }),
       log,
     });
-    const service = new MultiService();
-    for (const description of options.listen) {
-      const endpoint = serverFromString(reactor, description);
-      new StreamServerEndpointService(endpoint, factory, { description, log }).setServiceParent(
-        service,
-      );
-    }
-    return service;
+    return listeningServices(reactor, options.listen, factory, log);
   },
 
   connectHint(listening: PluginListening): string {
