@@ -4,12 +4,10 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   InvalidPluginOptionValueError,
-  MultiService,
+  listeningServices,
   isTwError,
-  StreamServerEndpointService,
   optionFlagName,
   parseEndpointDescription,
-  serverFromString,
   type EndpointRegistry,
   type PluginContext,
   type PluginListening,
@@ -126,16 +124,10 @@ const webPlugin: TwPlugin<WebPluginOptions> = {
     if (options.servicesPage) root.putChild('services', new ServicesPage(context.services ?? null));
     const pages = await mountAll(root, options, context);
     const site = new Site(context.reactor, root);
-    const service = new MultiService();
-    for (const description of options.listen) {
-      const endpoint = serverFromString(context.reactor, description);
-      if (pages.length > 0) browserPagesByEndpoint.set(description, pages);
-      new StreamServerEndpointService(endpoint, site, {
-        description,
-        log: context.log,
-      }).setServiceParent(service);
+    if (pages.length > 0) {
+      for (const description of options.listen) browserPagesByEndpoint.set(description, pages);
     }
-    return service;
+    return listeningServices(context.reactor, options.listen, site, context.log);
   },
 
   connectHint: webConnectHint,
