@@ -41,6 +41,7 @@ export {
   isTLSTransport,
   isSSLTransport,
   isHalfCloseableTransport,
+  isHalfCloseableProtocol,
   requireCapability,
 } from './transport/capabilities.js';
 export { Clock, DelayedCall, AlreadyCalled, AlreadyCancelled } from './task/clock.js';

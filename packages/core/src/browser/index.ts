@@ -53,6 +53,7 @@ export {
   isTLSTransport,
   isSSLTransport,
   isHalfCloseableTransport,
+  isHalfCloseableProtocol,
   requireCapability,
 } from '../transport/capabilities.js';
 

@@ -226,7 +226,4 @@ export class FakeTransport implements IHalfCloseableTransport, ITLSTransport {
   }
 }
 
-/** True when `protocol` wants readConnectionLost() instead of being dropped on the peer's EOF. */
-export function isHalfCloseableProtocol(protocol: IProtocol): protocol is IHalfCloseableProtocol {
-  return typeof (protocol as Partial<IHalfCloseableProtocol>).readConnectionLost === 'function';
-}
+export { isHalfCloseableProtocol } from '../transport/capabilities.js';

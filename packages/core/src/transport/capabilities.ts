@@ -1,5 +1,6 @@
 import { UnsupportedTransportFeature } from '../errors/connection.js';
 import { formatAddress } from '../address/address.js';
+import type { IHalfCloseableProtocol, IProtocol } from '../interfaces/protocol.js';
 import type {
   IHalfCloseableTransport,
   ISSLTransport,
@@ -20,6 +21,11 @@ export function isTLSTransport(transport: ITransport): transport is ITLSTranspor
 export function isSSLTransport(transport: ITransport): transport is ISSLTransport {
   const candidate = transport as Partial<ISSLTransport>;
   return typeof candidate.getPeerCertificate === 'function' && candidate.tlsEstablished === true;
+}
+
+/** True when `protocol` wants readConnectionLost() instead of being dropped on the peer's EOF. */
+export function isHalfCloseableProtocol(protocol: IProtocol): protocol is IHalfCloseableProtocol {
+  return typeof (protocol as Partial<IHalfCloseableProtocol>).readConnectionLost === 'function';
 }
 
 export function isHalfCloseableTransport(

@@ -1,6 +1,7 @@
 import {
   Logger,
   Protocol,
+  isHalfCloseableProtocol,
   type Failure,
   type IHalfCloseableProtocol,
   type IProtocol,
@@ -24,10 +25,6 @@ import type { IRequestSite } from './site-contract.js';
 import { TransportProducerSlot } from './transport-producer.js';
 
 const log = new Logger('tw.http.server');
-
-function isHalfCloseable(protocol: IProtocol): protocol is IProtocol & IHalfCloseableProtocol {
-  return typeof (protocol as Partial<IHalfCloseableProtocol>).readConnectionLost === 'function';
-}
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
@@ -141,7 +138,7 @@ export class HTTPChannel
   readConnectionLost(): void {
     const upgraded = this.upgradedProtocol;
     if (upgraded !== null && !this.upgradePending) {
-      if (isHalfCloseable(upgraded)) upgraded.readConnectionLost();
+      if (isHalfCloseableProtocol(upgraded)) upgraded.readConnectionLost();
       else this.transport.loseConnection();
       return;
     }
@@ -152,7 +149,7 @@ export class HTTPChannel
 
   writeConnectionLost(): void {
     const upgraded = this.upgradedProtocol;
-    if (upgraded !== null && isHalfCloseable(upgraded)) upgraded.writeConnectionLost();
+    if (upgraded !== null && isHalfCloseableProtocol(upgraded)) upgraded.writeConnectionLost();
   }
 
   override connectionLost(reason: Failure): void {

@@ -5,7 +5,7 @@ import { Failure } from '../../defer/failure.js';
 import { ConnectionDone, ConnectionLost } from '../../errors/connection.js';
 import type { Address } from '../../interfaces/address.js';
 import type { IPullProducer, IPushProducer } from '../../interfaces/producer.js';
-import type { IHalfCloseableProtocol, IProtocol } from '../../interfaces/protocol.js';
+import type { IProtocol } from '../../interfaces/protocol.js';
 import type { PeerCertificate, TLSOptions } from '../../interfaces/tls.js';
 import type {
   IHalfCloseableTransport,
@@ -15,6 +15,7 @@ import type {
 import { peerCertificateOf, wrapSocketInTLS } from '../../tls/node-tls.js';
 import { logConnectionLost, logConnectionOpened, type LoggedConnection } from './connection-log.js';
 import { reportError } from './report-error.js';
+import { isHalfCloseableProtocol } from '../../transport/capabilities.js';
 
 export interface SocketTransportOptions {
   readonly socket: Socket;
@@ -30,10 +31,6 @@ export interface SocketTransportOptions {
 }
 
 type Producer = IPushProducer | IPullProducer;
-
-function isHalfCloseable(protocol: IProtocol): protocol is IHalfCloseableProtocol {
-  return typeof (protocol as Partial<IHalfCloseableProtocol>).readConnectionLost === 'function';
-}
 
 /**
  * The transport of one stream connection (TCP, TLS, Unix) over a Node socket. A TLSSocket is a
@@ -323,7 +320,7 @@ export class SocketTransport implements ITLSTransport, ISSLTransport, IHalfClose
 
   private onEnd(): void {
     if (this.disconnecting) return;
-    if (isHalfCloseable(this.protocol)) {
+    if (isHalfCloseableProtocol(this.protocol)) {
       try {
         this.protocol.readConnectionLost();
       } catch (error) {
@@ -351,7 +348,7 @@ export class SocketTransport implements ITLSTransport, ISSLTransport, IHalfClose
       // Everything we wrote is with the kernel and FIN is sent: close without waiting for
       // the peer's FIN, as Twisted's loseConnection does.
       this.socket.destroy();
-    } else if (this.eofWritten && isHalfCloseable(this.protocol)) {
+    } else if (this.eofWritten && isHalfCloseableProtocol(this.protocol)) {
       try {
         this.protocol.writeConnectionLost();
       } catch (error) {

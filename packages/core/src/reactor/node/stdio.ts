@@ -5,21 +5,18 @@ import { Failure } from '../../defer/failure.js';
 import { ConnectionDone, ConnectionLost } from '../../errors/connection.js';
 import type { Address } from '../../interfaces/address.js';
 import type { IPullProducer, IPushProducer } from '../../interfaces/producer.js';
-import type { IHalfCloseableProtocol, IProtocol } from '../../interfaces/protocol.js';
+import type { IProtocol } from '../../interfaces/protocol.js';
 import type { IReactorTime } from '../../interfaces/reactor.js';
 import type { IHalfCloseableTransport } from '../../interfaces/transport.js';
 import { PipeWriter } from './process-pipe-writer.js';
 import { reportError } from './report-error.js';
+import { isHalfCloseableProtocol } from '../../transport/capabilities.js';
 
 export interface StandardIOOptions {
   /** What to read (default `process.stdin`). */
   readonly stdin?: Readable;
   /** What to write (default `process.stdout`). */
   readonly stdout?: Writable;
-}
-
-function isHalfCloseable(protocol: IProtocol): protocol is IHalfCloseableProtocol {
-  return typeof (protocol as Partial<IHalfCloseableProtocol>).readConnectionLost === 'function';
 }
 
 /**
@@ -159,7 +156,7 @@ export class StandardIO implements IHalfCloseableTransport {
   private onReadEOF(): void {
     this.readClosed = true;
     if (this.disconnecting || !this.connected) return;
-    if (!isHalfCloseable(this.protocol)) {
+    if (!isHalfCloseableProtocol(this.protocol)) {
       this.loseConnection();
       return;
     }
@@ -181,7 +178,7 @@ export class StandardIO implements IHalfCloseableTransport {
       this.lose(new ConnectionDone());
       return;
     }
-    if (this.eofWritten && isHalfCloseable(this.protocol)) {
+    if (this.eofWritten && isHalfCloseableProtocol(this.protocol)) {
       try {
         this.protocol.writeConnectionLost();
       } catch (error) {

@@ -6,6 +6,7 @@ import { reportError } from '../node/report-error.js';
 import { EventInbox, type InboxLimits } from './event-inbox.js';
 import type { RunQueue } from './run-queue.js';
 import { steppedProducer, transportView } from './transport-view.js';
+import { isHalfCloseableProtocol } from '../../transport/capabilities.js';
 
 type StreamEvent =
   | { readonly kind: 'made' }
@@ -13,10 +14,6 @@ type StreamEvent =
   | { readonly kind: 'readLost' }
   | { readonly kind: 'writeLost' }
   | { readonly kind: 'lost'; readonly reason: Failure };
-
-function isHalfCloseable(protocol: IProtocol): protocol is IHalfCloseableProtocol {
-  return typeof (protocol as Partial<IHalfCloseableProtocol>).readConnectionLost === 'function';
-}
 
 /**
  * What the Node transport drives in place of the application's protocol. It records each event
@@ -90,7 +87,7 @@ export class QueuedStreamProtocol
         return;
       case 'readLost':
         if (this.dropped) return;
-        if (isHalfCloseable(inner)) {
+        if (isHalfCloseableProtocol(inner)) {
           this.call(inner, 'readConnectionLost', () => inner.readConnectionLost());
         } else {
           // As under the Node reactor: a protocol that cannot live half-open is closed cleanly.
@@ -99,7 +96,7 @@ export class QueuedStreamProtocol
         }
         return;
       case 'writeLost':
-        if (!this.dropped && isHalfCloseable(inner)) {
+        if (!this.dropped && isHalfCloseableProtocol(inner)) {
           this.call(inner, 'writeConnectionLost', () => inner.writeConnectionLost());
         }
         return;

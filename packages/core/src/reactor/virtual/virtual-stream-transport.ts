@@ -3,24 +3,17 @@ import { ConnectionDone, ConnectionLost } from '../../errors/connection.js';
 import type { Address } from '../../interfaces/address.js';
 import type { IPullProducer, IPushProducer } from '../../interfaces/producer.js';
 import { ProducerFlow } from './producer-flow.js';
-import type {
-  IHalfCloseableProtocol,
-  IProtocol,
-  IProtocolFactory,
-} from '../../interfaces/protocol.js';
+import type { IProtocol, IProtocolFactory } from '../../interfaces/protocol.js';
 import { Protocol } from '../../protocol/protocol.js';
 import type { TLSOptions } from '../../interfaces/tls.js';
 import type { IHalfCloseableTransport, ITLSTransport } from '../../interfaces/transport.js';
 import { startTLSOn } from '../../tls/tls-layer.js';
 import { SegmentChannel, type Segment } from './segment-channel.js';
 import type { VirtualReactor } from './virtual-reactor.js';
+import { isHalfCloseableProtocol } from '../../transport/capabilities.js';
 
 type Producer = IPushProducer | IPullProducer;
 type State = 'handshake' | 'open' | 'closed';
-
-function isHalfCloseable(protocol: IProtocol): protocol is IHalfCloseableProtocol {
-  return typeof (protocol as Partial<IHalfCloseableProtocol>).readConnectionLost === 'function';
-}
 
 /** A window update: the peer consumed `bytes` of what its other side sent. */
 interface WindowUpdate {
@@ -222,7 +215,7 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
     this.local.callLater(0, () => {
       if (this.state !== 'open') return;
       const protocol = this.protocol;
-      if (protocol !== null && isHalfCloseable(protocol)) {
+      if (protocol !== null && isHalfCloseableProtocol(protocol)) {
         this.callProtocol('writeConnectionLost', () => protocol.writeConnectionLost());
       }
       if (this.finReceived) this.closeNow(new ConnectionDone());
@@ -376,7 +369,7 @@ export class VirtualStreamTransport implements ITLSTransport, IHalfCloseableTran
       this.closeNow(new ConnectionDone());
     } else if (this.disconnecting) {
       // Our own FIN is on its way (or waits for the producer): nothing more to do.
-    } else if (this.protocol !== null && isHalfCloseable(this.protocol)) {
+    } else if (this.protocol !== null && isHalfCloseableProtocol(this.protocol)) {
       const protocol = this.protocol;
       this.callProtocol('readConnectionLost', () => protocol.readConnectionLost());
     } else {
