@@ -209,43 +209,35 @@ describe.skipIf(!present)('OpenSSH ssh -W through tw ssh with forwarding allowed
     expect(result.code).toBe(0);
   });
 
-  it('forwards a local port (ssh -L) to an allowed destination', async () => {
-    const localPort = await freeTCPPort();
+  /**
+   * Run `ssh -N <flag> 127.0.0.1:PORT:127.0.0.1:<echo>` and send a line through PORT, which
+   * `ssh -L` listens on itself and `ssh -R` has tw ssh listen on; resolves what came back.
+   */
+  async function throughForward(flag: '-L' | '-R', text: string): Promise<string> {
+    const port = await freeTCPPort();
     const child = startPeerProcess('ssh', [
       ...server.sshOptions,
       '-N',
       '-o',
       'ExitOnForwardFailure=yes',
-      '-L',
-      `127.0.0.1:${localPort}:127.0.0.1:${echoPort}`,
+      flag,
+      `127.0.0.1:${port}:127.0.0.1:${echoPort}`,
       'demo@127.0.0.1',
     ]);
     try {
-      await child.waitForPort(localPort);
-      expect(await exchangeOverTCP(localPort, 'hello through -L\n')).toBe('hello through -L\n');
+      await child.waitForPort(port);
+      return await exchangeOverTCP(port, text);
     } finally {
       await child.stop();
     }
+  }
+
+  it('forwards a local port (ssh -L) to an allowed destination', async () => {
+    expect(await throughForward('-L', 'hello through -L\n')).toBe('hello through -L\n');
   });
 
   it('forwards a port of the server back to the client (ssh -R)', async () => {
-    const remotePort = await freeTCPPort();
-    const child = startPeerProcess('ssh', [
-      ...server.sshOptions,
-      '-N',
-      '-o',
-      'ExitOnForwardFailure=yes',
-      '-R',
-      `127.0.0.1:${remotePort}:127.0.0.1:${echoPort}`,
-      'demo@127.0.0.1',
-    ]);
-    try {
-      // tw ssh listens on remotePort; what arrives there goes to ssh, which relays it to echo.
-      await child.waitForPort(remotePort);
-      expect(await exchangeOverTCP(remotePort, 'hello through -R\n')).toBe('hello through -R\n');
-    } finally {
-      await child.stop();
-    }
+    expect(await throughForward('-R', 'hello through -R\n')).toBe('hello through -R\n');
   });
 
   it('still refuses other destinations', async () => {
